@@ -1,0 +1,6 @@
+package dev.bulwark.config;
+
+/** Whether a statement's frame must be durable before the statement is forwarded. */
+public enum AuditMode {
+    STRICT, ASYNC
+}

@@ -1,0 +1,66 @@
+package dev.bulwark.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+
+/** Reading and writing the protocol's primitive types: Int8/16/32, String (NUL-terminated), Byte_n. */
+public final class Wire {
+    /** Length of the header of a typed message: Byte1 type + Int32 length. */
+    public static final int HEADER_LENGTH = 5;
+
+    private Wire() {}
+
+    /** Reads a NUL-terminated UTF-8 string; fails when the terminator is missing. */
+    public static String readCString(ByteBuf buf) {
+        int end = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw ProtocolException.violation("unterminated string in message");
+        }
+        String value = buf.toString(buf.readerIndex(), end - buf.readerIndex(), StandardCharsets.UTF_8);
+        buf.readerIndex(end + 1);
+        return value;
+    }
+
+    public static void writeCString(ByteBuf buf, String value) {
+        buf.writeCharSequence(value, StandardCharsets.UTF_8);
+        buf.writeByte(0);
+    }
+
+    /** Starts a typed message: writes the type and a length placeholder; returns the length's index. */
+    public static int begin(ByteBuf buf, byte type) {
+        buf.writeByte(type);
+        int lengthIndex = buf.writerIndex();
+        buf.writeInt(0);
+        return lengthIndex;
+    }
+
+    /** Back-fills the length of a message started with {@link #begin}. */
+    public static void end(ByteBuf buf, int lengthIndex) {
+        buf.setInt(lengthIndex, buf.writerIndex() - lengthIndex);
+    }
+
+    /** A message with no body: Byte1 type, Int32 4. */
+    public static ByteBuf empty(ByteBufAllocator alloc, byte type) {
+        ByteBuf buf = alloc.buffer(HEADER_LENGTH);
+        buf.writeByte(type);
+        buf.writeInt(4);
+        return buf;
+    }
+
+    public static byte[] readBytes(ByteBuf buf, int length) {
+        if (length < 0 || length > buf.readableBytes()) {
+            throw ProtocolException.violation("field length " + length + " exceeds the message");
+        }
+        byte[] bytes = new byte[length];
+        buf.readBytes(bytes);
+        return bytes;
+    }
+
+    public static void requireReadable(ByteBuf buf, int bytes) {
+        if (buf.readableBytes() < bytes) {
+            throw ProtocolException.violation("message too short");
+        }
+    }
+}

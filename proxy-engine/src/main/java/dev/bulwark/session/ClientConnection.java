@@ -1,0 +1,798 @@
+package dev.bulwark.session;
+
+import dev.bulwark.auth.Identity;
+import dev.bulwark.protocol.BackendCodec;
+import dev.bulwark.protocol.BackendMessage;
+import dev.bulwark.protocol.BackendMessage.ErrorResponse;
+import dev.bulwark.protocol.BackendMessage.RowDescription;
+import dev.bulwark.protocol.FrontendCodec;
+import dev.bulwark.protocol.FrontendDecoder;
+import dev.bulwark.protocol.FrontendMessage;
+import dev.bulwark.protocol.PgFrame;
+import dev.bulwark.protocol.ProtocolException;
+import dev.bulwark.protocol.SqlState;
+import dev.bulwark.protocol.StartupPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection and its upstream, both on the same event loop.
+ * <pre>
+ *   client                        engine                              server
+ *   [SSLRequest]           -&gt;     'S' + TLS | 'N'
+ *   StartupMessage         -&gt;     AuthenticationCleartextPassword
+ *   PasswordMessage(JWT)   -&gt;     verify token, resolve grant  -------&gt; connect, log in (vaulted credential)
+ *                          &lt;-     AuthenticationOk, ParameterStatus*, BackendKeyData(server pid, engine key), ReadyForQuery
+ *   Query / Parse ...      -&gt;     gate each statement --------------&gt; forwarded as original bytes
+ *                          &lt;-     replies, tied to their statement by the in-flight queue
+ * </pre>
+ * Reads are demand-driven in both directions (auto-read off): the engine reads from one side only
+ * when the other side can take more, so a slow client cannot make it buffer a whole result.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter implements LiveSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private enum Phase { STARTUP, AWAIT_PASSWORD, ADMITTING, CONNECTING, READY, CLOSED }
+
+    private final SessionServices services;
+    private final FrontendDecoder decoder;
+    private final String id;
+    private final Instant startedAt = Instant.now();
+
+    private Channel client;
+    private Channel upstream;
+    private UpstreamConnection upstreamConnection;
+    private volatile Phase phase = Phase.STARTUP;
+    private ScheduledFuture<?> authTimer;
+    private ScheduledFuture<?> expiryTimer;
+    private Map<String, String> startupParameters = Map.of();
+    private String targetName = "";
+    private volatile Admission admission;
+    private volatile CancelKey cancelKey;
+
+    // Relay state, confined to the event loop.
+    private final ArrayDeque<PgFrame> clientQueue = new ArrayDeque<>();
+    private final ResponseTracker tracker = new ResponseTracker();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+    private boolean skipUntilSync;
+    private boolean inCopyIn;
+    private volatile byte transactionStatus = 'I';
+    private volatile long statementCount;
+    private volatile String lastStatement;
+    private long statementSequence;
+
+    ClientConnection(SessionServices services) {
+        this.services = services;
+        this.decoder = new FrontendDecoder(services.frameLimits());
+        this.id = SessionIds.next();
+    }
+
+    FrontendDecoder decoder() {
+        return decoder;
+    }
+
+    // ---------------------------------------------------------------- LiveSession
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Optional<Identity> identity() {
+        Admission a = admission;
+        return a == null ? Optional.empty() : Optional.of(a.identity());
+    }
+
+    @Override
+    public String target() {
+        return targetName;
+    }
+
+    @Override
+    public Optional<String> role() {
+        Admission a = admission;
+        return a == null ? Optional.empty() : Optional.of(a.login().effectiveRole());
+    }
+
+    @Override
+    public String clientAddress() {
+        return client == null ? "" : String.valueOf(client.remoteAddress());
+    }
+
+    @Override
+    public Optional<String> applicationName() {
+        return Optional.ofNullable(startupParameters.get("application_name"));
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public long statementCount() {
+        return statementCount;
+    }
+
+    @Override
+    public Optional<String> lastStatement() {
+        return Optional.ofNullable(lastStatement);
+    }
+
+    @Override
+    public State state() {
+        return switch (phase) {
+            case STARTUP, AWAIT_PASSWORD, ADMITTING, CONNECTING -> State.STARTING;
+            case CLOSED -> State.CLOSED;
+            case READY -> {
+                if (tracker.awaitingReadyForQuery()) {
+                    yield State.RUNNING;
+                }
+                yield transactionStatus == 'I' ? State.IDLE : State.IN_TRANSACTION;
+            }
+        };
+    }
+
+    @Override
+    public void terminate(String sqlState, String message) {
+        Channel ch = client;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> fatal(sqlState, message));
+        }
+    }
+
+    CancelKey cancelKey() {
+        return cancelKey;
+    }
+
+    // ---------------------------------------------------------------- client channel events
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        services.registry().add(this);
+        long timeout = services.limits().authenticationTimeout().toMillis();
+        authTimer = ctx.executor().schedule(() -> {
+            if (phase != Phase.READY && phase != Phase.CLOSED) {
+                fatal(SqlState.CONNECTION_FAILURE, "authentication timed out");
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        client.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            switch (msg) {
+                case StartupPacket packet -> onStartupPacket(ctx, packet);
+                case PgFrame frame -> onClientFrame(frame);
+                default -> {
+                    ReferenceCountUtil.release(msg);
+                    fatal(SqlState.PROTOCOL_VIOLATION, "unexpected input");
+                }
+            }
+        } catch (ProtocolException e) {
+            fatal(e.sqlState(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.flush();
+        }
+        readClientIfReady();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (client.isWritable() && upstream != null) {
+            upstream.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        close("client disconnected");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof ProtocolException pe) {
+            log.info("session {}: protocol error from client {}: {}", id, client.remoteAddress(), pe.getMessage());
+            fatal(pe.sqlState(), pe.getMessage());
+        } else if (root instanceof java.io.IOException) {
+            log.debug("session {}: client I/O error: {}", id, root.toString());
+            close("client I/O error");
+        } else {
+            log.warn("session {}: internal error", id, root);
+            fatal(SqlState.INTERNAL_ERROR, "internal error in the gateway");
+        }
+    }
+
+    // ---------------------------------------------------------------- startup
+
+    private void onStartupPacket(ChannelHandlerContext ctx, StartupPacket packet) {
+        switch (packet) {
+            case StartupPacket.SslRequest ignored -> {
+                boolean offer = services.serverTls() != null && ctx.pipeline().get(SslHandler.class) == null;
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) (offer ? 'S' : 'N')}));
+                if (offer) {
+                    ctx.pipeline().addFirst("tls", services.serverTls().newHandler(ctx.alloc()));
+                }
+                client.read();
+            }
+            case StartupPacket.GssEncRequest ignored -> {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
+                client.read();
+            }
+            case StartupPacket.CancelRequest cancel -> {
+                services.registry().byCancelKey(new CancelKey(cancel.processId(), cancel.secretKey()))
+                        .ifPresent(ClientConnection::cancelUpstream);
+                phase = Phase.CLOSED;
+                services.registry().remove(this);
+                ctx.close();
+            }
+            case StartupPacket.StartupMessage startup -> onStartupMessage(ctx, startup);
+        }
+    }
+
+    private void onStartupMessage(ChannelHandlerContext ctx, StartupPacket.StartupMessage startup) {
+        startupParameters = startup.parameters();
+        String user = startup.parameter("user");
+        if (user == null || user.isEmpty()) {
+            fatal(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
+            return;
+        }
+        String database = startup.parameter("database");
+        targetName = database == null || database.isEmpty() ? user : database;
+        String replication = startup.parameter("replication");
+        if (replication != null && !replication.equalsIgnoreCase("false") && !replication.equals("0")
+                && !replication.equalsIgnoreCase("off") && !replication.equalsIgnoreCase("no")) {
+            fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by the gateway");
+            return;
+        }
+        boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        if (!tls && !plaintextAllowed()) {
+            fatal(SqlState.INVALID_AUTHORIZATION, "the gateway requires TLS for this connection (use sslmode=require)");
+            return;
+        }
+        List<String> unsupported = startup.parameters().keySet().stream().filter(k -> k.startsWith("_pq_.")).toList();
+        if (startup.minorVersion() > 0 || !unsupported.isEmpty()) {
+            ctx.write(BackendCodec.encode(new BackendMessage.NegotiateProtocolVersion(0, unsupported), ctx.alloc()));
+        }
+        decoder.startMessages();
+        phase = Phase.AWAIT_PASSWORD;
+        ctx.writeAndFlush(BackendCodec.encode(
+                new BackendMessage.Authentication(BackendMessage.AUTH_CLEARTEXT_PASSWORD, new byte[0]), ctx.alloc()));
+        client.read();
+    }
+
+    private boolean plaintextAllowed() {
+        return switch (services.listener().tls()) {
+            case REQUIRED -> false;
+            case OPTIONAL, OFF -> services.listener().allowPlaintextLoopback()
+                    && client.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                    && a.getAddress().isLoopbackAddress();
+        };
+    }
+
+    private void onPassword(PgFrame frame) {
+        String password;
+        try {
+            if (frame.type() != FrontendMessage.PASSWORD) {
+                fatal(SqlState.PROTOCOL_VIOLATION, "expected password response, got message type " + (char) frame.type());
+                return;
+            }
+            password = ((FrontendMessage.PasswordMessage) FrontendCodec.decode(frame)).password();
+        } finally {
+            frame.release();
+        }
+        phase = Phase.ADMITTING;
+        InetSocketAddress remote = client.remoteAddress() instanceof InetSocketAddress a ? a : null;
+        services.gatekeeper().admit(targetName, startupParameters.get("user"), password, remote)
+                .whenComplete((result, error) -> client.eventLoop().execute(() -> {
+                    if (phase != Phase.ADMITTING) {
+                        return;
+                    }
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        if (cause instanceof AdmissionException ae) {
+                            log.info("session {}: login refused for {} on target {}: {}", id, client.remoteAddress(),
+                                    targetName, ae.getMessage());
+                            fatal(ae.sqlState(), ae.getMessage());
+                        } else {
+                            log.warn("session {}: admission failed", id, cause);
+                            fatal(SqlState.INVALID_PASSWORD, "authentication failed");
+                        }
+                        return;
+                    }
+                    admitted(result);
+                }));
+    }
+
+    private void admitted(Admission result) {
+        admission = result;
+        phase = Phase.CONNECTING;
+        services.upstreamConnector().connect(client.eventLoop(), result.login(), startupParameters, id)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        Throwable cause = f.cause();
+                        if (cause instanceof AdmissionException ae) {
+                            fatal(ae.sqlState(), ae.getMessage());
+                        } else {
+                            fatal(SqlState.CONNECTION_REJECTED, "could not connect to target \"" + targetName + "\"");
+                        }
+                        return;
+                    }
+                    UpstreamConnection connection = (UpstreamConnection) f.getNow();
+                    if (phase == Phase.CLOSED) {
+                        connection.channel().close();
+                        return;
+                    }
+                    ready(connection);
+                });
+    }
+
+    private void ready(UpstreamConnection connection) {
+        upstreamConnection = connection;
+        upstream = connection.channel();
+        upstream.pipeline().addLast("relay", new UpstreamRelay());
+        upstream.closeFuture().addListener(f -> client.eventLoop().execute(this::upstreamClosed));
+        authTimer.cancel(false);
+        decoder.authenticated();
+
+        byte[] secret = new byte[4];
+        RANDOM.nextBytes(secret);
+        cancelKey = new CancelKey(connection.processId(), secret);
+        services.registry().registerCancelKey(cancelKey, this);
+
+        transactionStatus = connection.transactionStatus();
+        client.write(BackendCodec.encode(new BackendMessage.Authentication(BackendMessage.AUTH_OK, new byte[0]), client.alloc()));
+        for (BackendMessage.ParameterStatus p : connection.parameters()) {
+            client.write(BackendCodec.encode(p, client.alloc()));
+        }
+        client.write(BackendCodec.encode(new BackendMessage.BackendKeyData(connection.processId(), secret), client.alloc()));
+        client.writeAndFlush(BackendCodec.encode(new BackendMessage.ReadyForQuery(transactionStatus), client.alloc()));
+        phase = Phase.READY;
+        Identity identity = admission.identity();
+        log.info("session {}: {} connected to target {} as role {} from {}", id, identity.subject(), targetName,
+                admission.login().effectiveRole(), client.remoteAddress());
+        scheduleExpiry(identity);
+        upstream.read();
+        readClientIfReady();
+    }
+
+    private void scheduleExpiry(Identity identity) {
+        long delay = identity.expiresAt().toEpochMilli() - System.currentTimeMillis();
+        expiryTimer = client.eventLoop().schedule(
+                () -> fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection because the access token expired"),
+                Math.max(0, delay), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- client -> server
+
+    private void onClientFrame(PgFrame frame) {
+        switch (phase) {
+            case AWAIT_PASSWORD -> onPassword(frame);
+            case READY -> {
+                clientQueue.addLast(frame);
+                drainClientQueue();
+            }
+            default -> {
+                frame.release();
+                fatal(SqlState.PROTOCOL_VIOLATION, "unexpected message during authentication");
+            }
+        }
+    }
+
+    private void drainClientQueue() {
+        PgFrame frame;
+        while (phase == Phase.READY && (frame = clientQueue.pollFirst()) != null) {
+            processClientFrame(frame);
+        }
+    }
+
+    private void readClientIfReady() {
+        if (phase == Phase.READY && clientQueue.isEmpty() && upstream != null && upstream.isWritable()) {
+            client.read();
+        } else if (phase != Phase.READY && phase != Phase.CLOSED && phase != Phase.ADMITTING && phase != Phase.CONNECTING) {
+            client.read();
+        }
+    }
+
+    private void processClientFrame(PgFrame frame) {
+        byte type = frame.type();
+        if (skipUntilSync && type != FrontendMessage.SYNC) {
+            // After a refused statement in the extended protocol, skip to Sync as the server would.
+            frame.release();
+            return;
+        }
+        switch (type) {
+            case FrontendMessage.QUERY -> onQuery(frame);
+            case FrontendMessage.PARSE -> onParse(frame);
+            case FrontendMessage.BIND -> onBind(frame);
+            case FrontendMessage.DESCRIBE -> {
+                var d = (FrontendMessage.Describe) FrontendCodec.decode(frame);
+                tracker.expect(d.kind() == 'S' ? ResponseTracker.Kind.DESCRIBE_STATEMENT : ResponseTracker.Kind.DESCRIBE_PORTAL, d.name());
+                forward(frame);
+            }
+            case FrontendMessage.EXECUTE -> onExecute(frame);
+            case FrontendMessage.CLOSE -> {
+                var c = (FrontendMessage.Close) FrontendCodec.decode(frame);
+                if (c.kind() == 'S') {
+                    statements.remove(c.name());
+                } else {
+                    portals.remove(c.name());
+                }
+                tracker.expect(ResponseTracker.Kind.CLOSE, c.name());
+                forward(frame);
+            }
+            case FrontendMessage.SYNC -> {
+                skipUntilSync = false;
+                tracker.expect(ResponseTracker.Kind.SYNC, null);
+                forward(frame);
+            }
+            case FrontendMessage.FUNCTION_CALL -> onFunctionCall(frame);
+            case FrontendMessage.FLUSH, FrontendMessage.COPY_DATA, FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> forward(frame);
+            case FrontendMessage.TERMINATE -> {
+                frame.release();
+                close("client terminated");
+            }
+            default -> {
+                frame.release();
+                fatal(SqlState.PROTOCOL_VIOLATION, "invalid frontend message type " + (type & 0xFF));
+            }
+        }
+    }
+
+    private StatementGate.SessionInfo gateInfo() {
+        return new StatementGate.SessionInfo(id, admission.identity(), targetName, admission.login().effectiveRole());
+    }
+
+    private void onQuery(PgFrame frame) {
+        String sql = ((FrontendMessage.Query) FrontendCodec.decode(frame)).sql();
+        noteStatement(sql);
+        StatementGate.Decision decision = services.gate().check(gateInfo(), sql, false);
+        if (decision instanceof StatementGate.Decision.Deny deny) {
+            frame.release();
+            log.info("session {}: statement refused ({})", id, deny.rule());
+            DeniedStatement denial = new DeniedStatement(deny.sqlState(), deny.message(), null);
+            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, denial);
+            forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
+            return;
+        }
+        ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.QUERY, null);
+        entry.statement = new StatementContext(++statementSequence, sql, false);
+        forward(frame);
+    }
+
+    private void onParse(PgFrame frame) {
+        var parse = (FrontendMessage.Parse) FrontendCodec.decode(frame);
+        noteStatement(parse.sql());
+        StatementGate.Decision decision = services.gate().check(gateInfo(), parse.sql(), true);
+        if (decision instanceof StatementGate.Decision.Deny deny) {
+            frame.release();
+            log.info("session {}: statement refused ({})", id, deny.rule());
+            statements.remove(parse.statement());
+            tracker.expectDenied(ResponseTracker.Kind.PARSE, parse.statement(),
+                    new DeniedStatement(deny.sqlState(), deny.message(), null));
+            forward(FrontendCodec.encode(new FrontendMessage.Parse(parse.statement(), DeniedStatement.STAND_IN_SQL, List.of()),
+                    client.alloc()));
+            skipUntilSync = true;
+            return;
+        }
+        statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql()));
+        tracker.expect(ResponseTracker.Kind.PARSE, parse.statement());
+        forward(frame);
+    }
+
+    private void onBind(PgFrame frame) {
+        var bind = (FrontendMessage.Bind) FrontendCodec.decode(frame);
+        PreparedStatement statement = statements.get(bind.statement());
+        Portal portal = new Portal(bind.portal(), statement, bind);
+        portals.put(bind.portal(), portal);
+        tracker.expect(ResponseTracker.Kind.BIND, bind.portal());
+        forward(frame);
+    }
+
+    private void onExecute(PgFrame frame) {
+        var execute = (FrontendMessage.Execute) FrontendCodec.decode(frame);
+        Portal portal = portals.get(execute.portal());
+        ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
+        if (portal != null && portal.statement != null) {
+            entry.statement = new StatementContext(++statementSequence, portal.statement.sql, true);
+            entry.columns = portal.columns();
+        }
+        forward(frame);
+    }
+
+    private void onFunctionCall(PgFrame frame) {
+        noteStatement("<function call>");
+        tracker.expect(ResponseTracker.Kind.FUNCTION_CALL, null);
+        forward(frame);
+    }
+
+    private void noteStatement(String sql) {
+        statementCount++;
+        lastStatement = sql.length() > 1000 ? sql.substring(0, 1000) : sql;
+    }
+
+    private void forward(PgFrame frame) {
+        forward(frame.content());
+    }
+
+    private void forward(ByteBuf message) {
+        upstream.write(message, upstream.voidPromise());
+    }
+
+    // ---------------------------------------------------------------- server -> client
+
+    private final class UpstreamRelay extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof PgFrame frame)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (phase == Phase.CLOSED) {
+                frame.release();
+                return;
+            }
+            onServerFrame(frame);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flush();
+            if (client.isWritable()) {
+                upstream.read();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (upstream.isWritable()) {
+                readClientIfReady();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("session {}: error on the connection to target {}: {}", id, targetName, cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void onServerFrame(PgFrame frame) {
+        ResponseTracker.Entry head = tracker.head();
+        switch (frame.type()) {
+            case BackendMessage.DATA_ROW -> {
+                if (head != null && head.statement != null) {
+                    head.statement.rows++;
+                }
+                toClient(frame);
+            }
+            case BackendMessage.READY_FOR_QUERY -> {
+                var ready = (BackendMessage.ReadyForQuery) BackendCodec.decode(frame);
+                transactionStatus = ready.status();
+                tracker.readyForQuery();
+                if (ready.status() == 'I') {
+                    portals.keySet().removeIf(name -> !name.isEmpty());
+                }
+                toClient(frame);
+            }
+            case BackendMessage.ERROR_RESPONSE -> onServerError(frame, head);
+            case BackendMessage.ROW_DESCRIPTION -> {
+                RowDescription columns = (RowDescription) BackendCodec.decode(frame);
+                if (head == null) {
+                    toClient(frame);
+                    return;
+                }
+                switch (head.kind) {
+                    case QUERY -> head.columns = columns;
+                    case DESCRIBE_STATEMENT -> {
+                        PreparedStatement statement = statements.get(head.name);
+                        if (statement != null) {
+                            statement.columns = columns;
+                        }
+                        tracker.pop();
+                    }
+                    case DESCRIBE_PORTAL -> {
+                        Portal portal = portals.get(head.name);
+                        if (portal != null) {
+                            portal.described = columns;
+                        }
+                        tracker.pop();
+                    }
+                    default -> log.debug("session {}: RowDescription for {}", id, head);
+                }
+                deliver(frame, head);
+            }
+            case BackendMessage.NO_DATA -> {
+                if (head != null && (head.kind == ResponseTracker.Kind.DESCRIBE_PORTAL || head.kind == ResponseTracker.Kind.DESCRIBE_STATEMENT)) {
+                    tracker.pop();
+                }
+                deliver(frame, head);
+            }
+            case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
+                tracker.pop();
+                deliver(frame, head);
+            }
+            case BackendMessage.COMMAND_COMPLETE, BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED -> {
+                if (head != null && head.kind == ResponseTracker.Kind.EXECUTE) {
+                    tracker.pop();
+                }
+                toClient(frame);
+            }
+            default -> toClient(frame);
+        }
+    }
+
+    private void deliver(PgFrame frame, ResponseTracker.Entry entry) {
+        if (entry != null && entry.internal) {
+            frame.release();
+        } else {
+            toClient(frame);
+        }
+    }
+
+    private void onServerError(PgFrame frame, ResponseTracker.Entry head) {
+        if (head == null) {
+            toClient(frame);
+            return;
+        }
+        boolean extended = head.kind != ResponseTracker.Kind.QUERY && head.kind != ResponseTracker.Kind.FUNCTION_CALL
+                && head.kind != ResponseTracker.Kind.SYNC;
+        DeniedStatement denial = head.denial;
+        if (extended) {
+            tracker.errorSkipsToSync();
+        }
+        if (denial != null) {
+            frame.release();
+            ErrorResponse error = ErrorResponse.of("ERROR", denial.sqlState(), denial.message());
+            client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
+            return;
+        }
+        toClient(frame);
+    }
+
+    private void toClient(PgFrame frame) {
+        client.write(frame.content(), client.voidPromise());
+    }
+
+    private void upstreamClosed() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        log.info("session {}: connection to target {} closed", id, targetName);
+        fatal(SqlState.CONNECTION_FAILURE, "connection to the database was lost");
+    }
+
+    // ---------------------------------------------------------------- cancel and close
+
+    private void cancelUpstream() {
+        UpstreamConnection connection = upstreamConnection;
+        if (connection == null) {
+            return;
+        }
+        log.info("session {}: cancel request forwarded to target {}", id, targetName);
+        UpstreamConnector.cancel(client.eventLoop(), connection.address(), connection.processId(), connection.secretKey(), id);
+    }
+
+    /** Sends a FATAL ErrorResponse to the client and closes both sides once it is flushed. */
+    private void fatal(String sqlState, String message) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (client != null && client.isActive()) {
+            ByteBuf error = BackendCodec.encode(ErrorResponse.of("FATAL", sqlState, message), client.alloc());
+            client.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        }
+        shutdown(message, false);
+    }
+
+    private void close(String reason) {
+        shutdown(reason, true);
+    }
+
+    private void shutdown(String reason, boolean closeClient) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+        }
+        PgFrame pending;
+        while ((pending = clientQueue.pollFirst()) != null) {
+            pending.release();
+        }
+        tracker.clear();
+        services.registry().remove(this);
+        if (upstream != null && upstream.isActive()) {
+            upstream.writeAndFlush(FrontendCodec.encode(new FrontendMessage.Terminate(), upstream.alloc()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        if (closeClient && client != null && client.isActive()) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        log.debug("session {}: closed: {}", id, reason);
+    }
+
+    // ---------------------------------------------------------------- prepared statements and portals
+
+    static final class PreparedStatement {
+        final String name;
+        final String sql;
+        RowDescription columns;
+
+        PreparedStatement(String name, String sql) {
+            this.name = name;
+            this.sql = sql;
+        }
+    }
+
+    static final class Portal {
+        final String name;
+        final PreparedStatement statement;
+        final FrontendMessage.Bind bind;
+        RowDescription described;
+
+        Portal(String name, PreparedStatement statement, FrontendMessage.Bind bind) {
+            this.name = name;
+            this.statement = statement;
+            this.bind = bind;
+        }
+
+        /** The columns an Execute of this portal returns, with the formats its Bind asked for. */
+        RowDescription columns() {
+            if (described != null) {
+                return described;
+            }
+            if (statement == null || statement.columns == null) {
+                return null;
+            }
+            var fields = statement.columns.fields();
+            var withFormats = new java.util.ArrayList<BackendMessage.Field>(fields.size());
+            for (int i = 0; i < fields.size(); i++) {
+                withFormats.add(fields.get(i).withFormat(bind.resultFormat(i)));
+            }
+            return new RowDescription(withFormats);
+        }
+    }
+}

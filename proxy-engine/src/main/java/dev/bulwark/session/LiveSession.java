@@ -1,0 +1,34 @@
+package dev.bulwark.session;
+
+import dev.bulwark.auth.Identity;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** What the rest of the engine (management, approvals) may see of and do to a live session. Thread-safe. */
+public interface LiveSession {
+    enum State { STARTING, IDLE, IN_TRANSACTION, RUNNING, HELD, CLOSED }
+
+    String id();
+
+    Optional<Identity> identity();
+
+    String target();
+
+    Optional<String> role();
+
+    String clientAddress();
+
+    Optional<String> applicationName();
+
+    Instant startedAt();
+
+    long statementCount();
+
+    Optional<String> lastStatement();
+
+    State state();
+
+    /** Ends the session: the client gets a FATAL with this SQLSTATE and message. */
+    void terminate(String sqlState, String message);
+}

@@ -1,0 +1,121 @@
+package dev.bulwark.session;
+
+import dev.bulwark.protocol.BackendMessage.RowDescription;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * The in-flight queue: one entry per client message that the server will answer, in the order they
+ * were sent, so each reply is tied to the message (and statement) that caused it. The server
+ * answers in order; after an error in the extended protocol it skips everything up to Sync.
+ * Lives on the session's event loop only.
+ */
+final class ResponseTracker {
+    enum Kind { QUERY, PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, FUNCTION_CALL }
+
+    /** One expected reply group. */
+    static final class Entry {
+        final Kind kind;
+        /** The statement or portal name the message names. */
+        final String name;
+        /** Injected by the engine itself: the client never sees its replies. */
+        final boolean internal;
+        /** A stand-in for a denied statement: its ErrorResponse is replaced by the engine's. */
+        final DeniedStatement denial;
+        /** Columns of the rows this entry produces (simple query: set by its RowDescription). */
+        RowDescription columns;
+        /** Recording/observer context for this statement. */
+        StatementContext statement;
+
+        Entry(Kind kind, String name, boolean internal, DeniedStatement denial) {
+            this.kind = kind;
+            this.name = name;
+            this.internal = internal;
+            this.denial = denial;
+        }
+
+        boolean endsWithReadyForQuery() {
+            return kind == Kind.QUERY || kind == Kind.SYNC || kind == Kind.FUNCTION_CALL;
+        }
+
+        @Override
+        public String toString() {
+            return kind + (name == null ? "" : "(" + name + ")") + (internal ? " internal" : "") + (denial != null ? " denied" : "");
+        }
+    }
+
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+    Entry expect(Kind kind, String name) {
+        return add(new Entry(kind, name, false, null));
+    }
+
+    Entry expectInternal(Kind kind, String name) {
+        return add(new Entry(kind, name, true, null));
+    }
+
+    Entry expectDenied(Kind kind, String name, DeniedStatement denial) {
+        return add(new Entry(kind, name, false, denial));
+    }
+
+    private Entry add(Entry entry) {
+        entries.addLast(entry);
+        return entry;
+    }
+
+    Entry head() {
+        return entries.peekFirst();
+    }
+
+    Entry pop() {
+        return entries.pollFirst();
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    /** True when an entry that ends with ReadyForQuery is queued: the server still owes an answer. */
+    boolean awaitingReadyForQuery() {
+        for (Entry entry : entries) {
+            if (entry.endsWithReadyForQuery()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** ReadyForQuery: drop everything up to and including the entry it ends. */
+    void readyForQuery() {
+        while (!entries.isEmpty()) {
+            Entry entry = entries.pollFirst();
+            if (entry.endsWithReadyForQuery()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * An ErrorResponse in the extended protocol: the failed entry and every entry the server will
+     * skip (up to, not including, the next Sync) get no reply.
+     */
+    void errorSkipsToSync() {
+        Iterator<Entry> it = entries.iterator();
+        while (it.hasNext()) {
+            Entry entry = it.next();
+            if (entry.endsWithReadyForQuery()) {
+                return;
+            }
+            it.remove();
+        }
+    }
+
+    void clear() {
+        entries.clear();
+    }
+}
