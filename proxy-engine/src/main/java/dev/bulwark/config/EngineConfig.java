@@ -1,0 +1,68 @@
+package dev.bulwark.config;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The engine's configuration: one YAML file, keys in snake_case. Parts owned by other packages
+ * (issuers, grants, vault, store, rules, management) are added beside these.
+ *
+ * @param dataDir where the engine keeps its state (store, keys, socket)
+ * @param listeners client listeners
+ * @param tls the engine's certificate for client TLS
+ * @param limits message sizes and timeouts
+ * @param targets the databases the engine fronts
+ * @param workerThreads event loop threads (default: 2 x cores)
+ */
+public record EngineConfig(
+        Path dataDir,
+        List<ListenerConfig> listeners,
+        ServerTlsConfig tls,
+        LimitsConfig limits,
+        List<TargetConfig> targets,
+        Integer workerThreads) {
+
+    public EngineConfig {
+        dataDir = Objects.requireNonNullElse(dataDir, Path.of("/var/lib/bulwark"));
+        listeners = List.copyOf(Objects.requireNonNullElse(listeners, List.of(new ListenerConfig(null, null, null, null))));
+        tls = Objects.requireNonNullElse(tls, new ServerTlsConfig(null, null));
+        limits = Objects.requireNonNullElse(limits, LimitsConfig.defaults());
+        targets = List.copyOf(Objects.requireNonNullElse(targets, List.of()));
+        workerThreads = Objects.requireNonNullElse(workerThreads, 2 * Runtime.getRuntime().availableProcessors());
+        if (listeners.isEmpty()) {
+            throw new ConfigException("listeners", "at least one listener is required");
+        }
+        if (targets.isEmpty()) {
+            throw new ConfigException("targets", "at least one target is required");
+        }
+        Set<String> names = new HashSet<>();
+        for (TargetConfig target : targets) {
+            if (!names.add(target.name())) {
+                throw new ConfigException("targets[" + target.name() + "]", "duplicate target name");
+            }
+        }
+        for (ListenerConfig listener : listeners) {
+            if (listener.tls() == TlsMode.REQUIRED && !tls.configured()) {
+                throw new ConfigException("tls", "a listener requires TLS but no certificate is configured");
+            }
+            if (listener.tls() == TlsMode.OFF && !listener.allowPlaintextLoopback()) {
+                throw new ConfigException("listeners[].tls", "off needs allow_plaintext_loopback: true (tokens are never accepted in plaintext from other hosts)");
+            }
+        }
+        if (workerThreads < 1) {
+            throw new ConfigException("worker_threads", "must be at least 1");
+        }
+    }
+
+    public TargetConfig target(String name) {
+        for (TargetConfig target : targets) {
+            if (target.name().equals(name)) {
+                return target;
+            }
+        }
+        return null;
+    }
+}

