@@ -9,6 +9,7 @@ import dev.bulwark.config.TlsMode;
 import dev.bulwark.session.ProxyServer;
 import dev.bulwark.session.SessionRegistry;
 import dev.bulwark.session.StatementGate;
+import io.netty.handler.ssl.SslContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,11 +25,11 @@ public final class TestEngine implements AutoCloseable {
     public final SessionRegistry registry = new SessionRegistry();
     private final ProxyServer server;
 
-    private TestEngine(TestPostgres postgres, TestGatekeeper gatekeeper, StatementGate gate, LimitsConfig limits) throws InterruptedException {
+    private TestEngine(TestPostgres postgres, TestGatekeeper gatekeeper, StatementGate gate, LimitsConfig limits,
+                       ListenerConfig listener, SslContext tls) throws InterruptedException {
         this.postgres = postgres;
         this.gatekeeper = gatekeeper;
-        this.server = ProxyServer.start(new ListenerConfig("127.0.0.1", 0, TlsMode.OPTIONAL, true), limits, null,
-                gatekeeper, gate, registry, 2);
+        this.server = ProxyServer.start(listener, limits, tls, gatekeeper, gate, registry, 2);
     }
 
     public static TestEngine start() throws InterruptedException {
@@ -36,12 +37,17 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public static TestEngine start(StatementGate gate, LimitsConfig limits) throws InterruptedException {
+        return start(gate, limits, new ListenerConfig("127.0.0.1", 0, TlsMode.OPTIONAL, true), null);
+    }
+
+    public static TestEngine start(StatementGate gate, LimitsConfig limits, ListenerConfig listener, SslContext tls)
+            throws InterruptedException {
         TestPostgres pg = TestPostgres.get();
         TestGatekeeper gatekeeper = new TestGatekeeper()
                 .target(target("shop", TestPostgres.DATABASE, pg.port(), SslMode.PREFER))
                 .identity("alice-token", "alice", Instant.now().plus(1, ChronoUnit.HOURS), "analysts")
                 .identity("dba-token", "dba", Instant.now().plus(1, ChronoUnit.HOURS), "dba");
-        return new TestEngine(pg, gatekeeper, gate, limits);
+        return new TestEngine(pg, gatekeeper, gate, limits, listener, tls);
     }
 
     public static TargetConfig target(String name, String database, int port, SslMode sslMode) {
