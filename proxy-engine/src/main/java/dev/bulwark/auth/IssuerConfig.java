@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,7 +223,6 @@ public record IssuerConfig(
     }
 
     private static String supportedNames() {
-        return SUPPORTED_ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted()
-                .collect(Collectors.toCollection(LinkedHashSet::new)).toString();
+        return SUPPORTED_ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList().toString();
     }
 }
