@@ -84,15 +84,19 @@ public final class CredentialResolver {
                     .orElseThrow(() -> new VaultException("no vault is configured for " + reference.describe()))
                     .credential(name);
             case CredentialReference.EnvironmentReference(String variable) -> {
+                String login = requireUser(user, reference);
                 String value = environment.get(variable);
                 if (value == null) {
                     throw new VaultException("environment variable " + variable + " is not set");
                 }
-                yield new Credential(requireUser(user, reference), value);
+                yield new Credential(login, value);
             }
-            case CredentialReference.FileReference(Path path) ->
-                    new Credential(requireUser(user, reference), readSecretFile(path));
+            case CredentialReference.FileReference(Path path) -> {
+                String login = requireUser(user, reference);
+                yield new Credential(login, readSecretFile(path));
+            }
             case CredentialReference.Literal(String password) -> {
+                requireUser(user, reference);
                 if (literalWarned.compareAndSet(false, true)) {
                     LOG.warn("a literal password from the config is in use; prefer vault:NAME, env:VAR or file:PATH");
                 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,7 +54,10 @@ public final class FileSecretStore implements SecretStore {
     private final Path lockFile;
     private final Clock clock;
     private final Duration checkInterval;
-    private final Object writeLock = new Object();
+    // A file lock guards against other processes; within this JVM two channels may not lock the same
+    // file (OverlappingFileLockException), so writers to one path first queue on this monitor.
+    private static final ConcurrentHashMap<Path, Object> WRITE_LOCKS = new ConcurrentHashMap<>();
+    private final Object writeLock;
 
     private volatile Snapshot snapshot;
     private volatile Instant lastCheck = Instant.MIN;
@@ -65,6 +69,7 @@ public final class FileSecretStore implements SecretStore {
     public FileSecretStore(Path file, Clock clock, Duration checkInterval) {
         this.file = requireNonNull(file, "file is null");
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        this.writeLock = WRITE_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), path -> new Object());
         this.clock = requireNonNull(clock, "clock is null");
         this.checkInterval = requireNonNull(checkInterval, "checkInterval is null");
     }
