@@ -86,14 +86,15 @@ public final class VaultCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Vault.checkName(target);
-            boolean keyExisted = Files.exists(data.resolve(Vault.KEY_FILE));
-            Vault vault = Vault.openForWriting(data, environment);
-            String chosenUser = user != null ? user : vault.user(target).orElse(null);
+            // Settle the user before anything is created: a refused call leaves no key file behind.
+            String chosenUser = user != null ? user : Vault.open(data, environment).user(target).orElse(null);
             if (chosenUser == null) {
                 err.println("vault set: --user is required for the new entry \"" + target + "\"");
                 return CommandLine.ExitCode.USAGE;
             }
             String password = readSecret(target);
+            boolean keyExisted = Files.exists(data.resolve(Vault.KEY_FILE));
+            Vault vault = Vault.openForWriting(data, environment);
             vault.put(target, new Credential(chosenUser, password));
             if (!keyExisted && !environment.containsKey(Vault.KEY_ENVIRONMENT_VARIABLE)) {
                 err.println("created the vault key " + data.resolve(Vault.KEY_FILE)

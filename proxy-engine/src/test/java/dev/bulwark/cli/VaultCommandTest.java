@@ -85,12 +85,14 @@ class VaultCommandTest {
         assertEquals(2, run(SECRET + "\n", "set", "shop", "--data", data.toString()));
         assertEquals("vault set: --user is required for the new entry \"shop\"" + System.lineSeparator(), err.toString());
         assertFalse(Files.exists(data.resolve("vault.json")));
+        assertFalse(Files.exists(data.resolve("vault.key")));
     }
 
     @Test
     void emptyStdinAndBadNamesAreRefused() {
         assertEquals(1, run("", "set", "shop", "--user", "app", "--data", data.toString()));
         assertTrue(err.toString().contains("vault set: no password on standard input"), err::toString);
+        assertFalse(Files.exists(data.resolve("vault.key")), "nothing is created when no password came");
         assertEquals(1, run(SECRET, "set", "../shop", "--user", "app", "--data", data.toString()));
         assertTrue(err.toString().contains("a vault name is 1-128 letters"), err::toString);
         assertNoSecretPrinted();
