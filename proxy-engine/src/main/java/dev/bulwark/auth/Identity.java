@@ -3,6 +3,7 @@ package dev.bulwark.auth;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -37,6 +38,11 @@ public record Identity(
 
     public boolean inGroup(String group) {
         return groups.contains(group);
+    }
+
+    /** The attribute mapped for rules under {@code name}, if the token carried it. */
+    public Optional<String> attribute(String name) {
+        return Optional.ofNullable(attributes.get(name));
     }
 
     /** The groups in a stable order, for display and recording. */
