@@ -26,6 +26,13 @@ public final class ConfigLoader {
                 .build();
     }
 
+    private static String pathOf(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "(root)" : path;
+    }
+
     public static <T> T load(Path file, Class<T> type) {
         String text;
         try {
@@ -44,10 +51,11 @@ public final class ConfigLoader {
             if (cause instanceof ConfigException ce) {
                 throw ce;
             }
-            String path = e.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new ConfigException(path.isEmpty() ? "(root)" : path, e.getOriginalMessage());
+            if (cause instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+                // Parts validate themselves with messages that name their key already.
+                throw new ConfigException(pathOf(e), iae.getMessage());
+            }
+            throw new ConfigException(pathOf(e), e.getOriginalMessage());
         } catch (IOException e) {
             throw new ConfigException("(file)", "not valid YAML: " + e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.bulwark.config;
 
+import dev.bulwark.auth.AuthConfig;
+
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Set;
  * @param limits message sizes and timeouts
  * @param targets the databases the engine fronts
  * @param workerThreads event loop threads (default: 2 x cores)
+ * @param auth token issuers and grants
  */
 public record EngineConfig(
         Path dataDir,
@@ -23,7 +26,8 @@ public record EngineConfig(
         ServerTlsConfig tls,
         LimitsConfig limits,
         List<TargetConfig> targets,
-        Integer workerThreads) {
+        Integer workerThreads,
+        AuthConfig auth) {
 
     public EngineConfig {
         dataDir = Objects.requireNonNullElse(dataDir, Path.of("/var/lib/bulwark"));
@@ -32,6 +36,7 @@ public record EngineConfig(
         limits = Objects.requireNonNullElse(limits, LimitsConfig.defaults());
         targets = List.copyOf(Objects.requireNonNullElse(targets, List.of()));
         workerThreads = Objects.requireNonNullElse(workerThreads, 2 * Runtime.getRuntime().availableProcessors());
+        auth = Objects.requireNonNullElse(auth, AuthConfig.defaults());
         if (listeners.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
         }
