@@ -2,20 +2,11 @@ package dev.bulwark.cli;
 
 import picocli.CommandLine.Command;
 
-/** The root command. Subcommands that serve (run, demo) mark themselves as long-running. */
+/** The root command; serving subcommands (run, demo) block until the JVM is asked to stop. */
 @Command(name = "bulwark",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An access gateway for PostgreSQL.",
-        subcommands = {})
+        subcommands = {RunCommand.class, DemoCommand.class, TokenCommand.class, VaultCommand.class})
 public final class BulwarkCommand {
-    private static volatile boolean keepsRunning;
-
-    static void markLongRunning() {
-        keepsRunning = true;
-    }
-
-    public static boolean keepsRunning() {
-        return keepsRunning;
-    }
 }

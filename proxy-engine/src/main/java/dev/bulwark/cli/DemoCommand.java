@@ -1,0 +1,155 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.bulwark.auth.LocalIssuer;
+import dev.bulwark.config.ConfigLoader;
+import dev.bulwark.config.EngineConfig;
+import dev.bulwark.demo.DemoDatabase;
+import dev.bulwark.demo.SelfSignedCertificate;
+import dev.bulwark.engine.Engine;
+import dev.bulwark.vault.Credential;
+import dev.bulwark.vault.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bulwark demo}: a real PostgreSQL with a {@code shop} database full of personal data, the
+ * engine in front of it with a local token issuer, and how to connect as alice, ci-agent or dba.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an embedded PostgreSQL with sample data and the engine in front of it.")
+public final class DemoCommand implements Callable<Integer> {
+    static final String TARGET = "shop";
+    static final Duration TOKEN_TTL = Duration.ofHours(1);
+
+    @Option(names = "--port", description = "Port of the engine's listener (default: ${DEFAULT-VALUE}).", defaultValue = "6432")
+    int port;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Where the demo keeps its state (default: ${DEFAULT-VALUE}).",
+            defaultValue = TokenCommand.DEFAULT_DATA_DIRECTORY)
+    Path data;
+
+    record DemoUser(String name, String group, String role) {}
+
+    static final List<DemoUser> USERS = List.of(
+            new DemoUser("alice", "analysts", "shop_analyst"),
+            new DemoUser("ci-agent", "automation", "shop_reader"),
+            new DemoUser("dba", "dba", "shop_owner"));
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        Path dir = data.toAbsolutePath();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve("demo.json"));
+        DemoDatabase database = DemoDatabase.start(dir);
+        Engine engine = null;
+        try {
+            Vault.openForWriting(dir, System.getenv()).put(TARGET, new Credential(DemoDatabase.SERVICE_USER, database.servicePassword()));
+            LocalIssuer issuer = LocalIssuer.open(dir);
+            Path[] tls = SelfSignedCertificate.ensure(dir.resolve("tls"));
+            Path configFile = dir.resolve("bulwark.yaml");
+            Files.writeString(configFile, config(dir, database.port(), issuer, tls));
+            engine = Engine.start(ConfigLoader.load(configFile, EngineConfig.class));
+
+            Map<String, String> tokens = new LinkedHashMap<>();
+            for (DemoUser user : USERS) {
+                tokens.put(user.name(), issuer.mint(user.name(), List.of(user.group()), TOKEN_TTL));
+            }
+            writeDemoJson(dir, tokens);
+            printInstructions(dir, tls[0], tokens, (System.nanoTime() - started) / 1_000_000);
+        } catch (Exception e) {
+            if (engine != null) {
+                engine.close();
+            }
+            database.close();
+            throw e;
+        }
+        RunCommand.awaitShutdown(engine, database);
+        return 0;
+    }
+
+    private String config(Path dir, int postgresPort, LocalIssuer issuer, Path[] tls) {
+        StringBuilder grants = new StringBuilder();
+        for (DemoUser user : USERS) {
+            grants.append("    - group: ").append(user.group()).append("\n")
+                    .append("      target: ").append(TARGET).append("\n")
+                    .append("      role: ").append(user.role()).append("\n");
+        }
+        return """
+                # Written by `bulwark demo`: the configuration the demo engine runs with.
+                data_dir: %s
+                listeners:
+                  - host: 127.0.0.1
+                    port: %d
+                    tls: optional
+                    allow_plaintext_loopback: true
+                tls:
+                  certificate: %s
+                  private_key: %s
+                targets:
+                  - name: %s
+                    host: 127.0.0.1
+                    port: %d
+                    database: %s
+                    username: %s
+                    credential: vault:%s
+                    sslmode: prefer
+                    audit: strict
+                auth:
+                  issuers:
+                    - issuer: %s
+                      audience: %s
+                      jwks_file: %s
+                      algorithms: [ES256]
+                      groups_claim: groups
+                  grants:
+                %s""".formatted(dir, port, tls[0], tls[1], TARGET, postgresPort, DemoDatabase.DATABASE,
+                DemoDatabase.SERVICE_USER, TARGET, LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(),
+                grants);
+    }
+
+    private void writeDemoJson(Path dir, Map<String, String> tokens) throws java.io.IOException {
+        Map<String, Object> demo = new LinkedHashMap<>();
+        demo.put("host", "127.0.0.1");
+        demo.put("port", port);
+        demo.put("target", TARGET);
+        demo.put("users", tokens);
+        Path file = dir.resolve("demo.json");
+        Path temp = dir.resolve("demo.json.tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), demo);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void printInstructions(Path dir, Path cert, Map<String, String> tokens, long millis) {
+        StringBuilder out = new StringBuilder();
+        out.append("\nBulwark demo ready in ").append(millis).append(" ms: engine on 127.0.0.1:").append(port)
+                .append(" in front of an embedded PostgreSQL (database \"").append(TARGET).append("\").\n\n");
+        out.append("Connect as one of the demo users (tokens valid for ").append(TOKEN_TTL.toMinutes()).append(" minutes):\n");
+        for (DemoUser user : USERS) {
+            out.append("\n  # ").append(user.name()).append(" (group ").append(user.group()).append(", database role ")
+                    .append(user.role()).append(")\n");
+            out.append("  PGPASSWORD='").append(tokens.get(user.name())).append("' \\\n    psql \"host=localhost port=").append(port)
+                    .append(" dbname=").append(TARGET).append(" user=").append(user.name())
+                    .append(" sslmode=verify-full sslrootcert=").append(cert).append("\"\n");
+        }
+        out.append("\nA fresh token:   ./bulwark token --sub alice --groups analysts --data ").append(dir).append('\n');
+        out.append("For scripts:     ").append(dir.resolve("demo.json")).append(" (host, port, target, users -> token)\n");
+        out.append("Configuration:   ").append(dir.resolve("bulwark.yaml")).append('\n');
+        out.append("\nCtrl-C stops the engine and PostgreSQL.\n");
+        System.out.println(out);
+        System.out.flush();
+    }
+}
