@@ -47,6 +47,29 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RunningDemo demo = start();
+        System.out.println(demo.instructions());
+        System.out.flush();
+        RunCommand.awaitShutdown(demo);
+        return 0;
+    }
+
+    /** A started demo: PostgreSQL, the engine, and the tokens; {@link #close()} stops both and removes demo.json. */
+    public record RunningDemo(Engine engine, DemoDatabase database, Path dir, int port, Map<String, String> tokens,
+                              String instructions) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            Files.deleteIfExists(dir.resolve("demo.json"));
+            try {
+                engine.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+
+    /** Starts everything and writes demo.json; the caller closes the result. */
+    public RunningDemo start() throws Exception {
         long started = System.nanoTime();
         Path dir = data.toAbsolutePath();
         Files.createDirectories(dir);
@@ -60,13 +83,15 @@ public final class DemoCommand implements Callable<Integer> {
             Path configFile = dir.resolve("bulwark.yaml");
             Files.writeString(configFile, config(dir, database.port(), issuer, tls));
             engine = Engine.start(ConfigLoader.load(configFile, EngineConfig.class));
+            int actualPort = engine.address(0).getPort();
 
             Map<String, String> tokens = new LinkedHashMap<>();
             for (DemoUser user : USERS) {
                 tokens.put(user.name(), issuer.mint(user.name(), List.of(user.group()), TOKEN_TTL));
             }
-            writeDemoJson(dir, tokens);
-            printInstructions(dir, tls[0], tokens, (System.nanoTime() - started) / 1_000_000);
+            writeDemoJson(dir, actualPort, tokens);
+            String instructions = instructions(dir, actualPort, tls[0], tokens, (System.nanoTime() - started) / 1_000_000);
+            return new RunningDemo(engine, database, dir, actualPort, tokens, instructions);
         } catch (Exception e) {
             if (engine != null) {
                 engine.close();
@@ -74,8 +99,6 @@ public final class DemoCommand implements Callable<Integer> {
             database.close();
             throw e;
         }
-        RunCommand.awaitShutdown(engine, database);
-        return 0;
     }
 
     private String config(Path dir, int postgresPort, LocalIssuer issuer, Path[] tls) {
@@ -118,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                 grants);
     }
 
-    private void writeDemoJson(Path dir, Map<String, String> tokens) throws java.io.IOException {
+    private static void writeDemoJson(Path dir, int port, Map<String, String> tokens) throws java.io.IOException {
         Map<String, Object> demo = new LinkedHashMap<>();
         demo.put("host", "127.0.0.1");
         demo.put("port", port);
@@ -133,7 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void printInstructions(Path dir, Path cert, Map<String, String> tokens, long millis) {
+    private static String instructions(Path dir, int port, Path cert, Map<String, String> tokens, long millis) {
         StringBuilder out = new StringBuilder();
         out.append("\nBulwark demo ready in ").append(millis).append(" ms: engine on 127.0.0.1:").append(port)
                 .append(" in front of an embedded PostgreSQL (database \"").append(TARGET).append("\").\n\n");
@@ -149,7 +172,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.append("For scripts:     ").append(dir.resolve("demo.json")).append(" (host, port, target, users -> token)\n");
         out.append("Configuration:   ").append(dir.resolve("bulwark.yaml")).append('\n');
         out.append("\nCtrl-C stops the engine and PostgreSQL.\n");
-        System.out.println(out);
-        System.out.flush();
+        return out.toString();
     }
 }
