@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,6 +74,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     // Relay state, confined to the event loop.
     private final ArrayDeque<PgFrame> clientQueue = new ArrayDeque<>();
+    private final ArrayDeque<PgFrame> serverQueue = new ArrayDeque<>();
+    private boolean clientWaiting;
+    private boolean serverWaiting;
+    private StatementGate.Decision decided;
+    private StatementGate.SessionInfo gateInfo;
+    private SessionObserver observer = SessionObserver.NONE;
+    private long copySequence;
+    private ErrorResponse unattributedBatchError;
     private final ResponseTracker tracker = new ResponseTracker();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
@@ -214,9 +223,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && upstream != null) {
-            upstream.read();
-        }
+        readUpstreamIfReady();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -386,6 +393,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         client.write(BackendCodec.encode(new BackendMessage.BackendKeyData(connection.processId(), secret), client.alloc()));
         client.writeAndFlush(BackendCodec.encode(new BackendMessage.ReadyForQuery(transactionStatus), client.alloc()));
         phase = Phase.READY;
+        observer = services.observers().open(this);
         Identity identity = admission.identity();
         log.info("session {}: {} connected to target {} as role {} from {}", id, identity.subject(), targetName,
                 admission.login().effectiveRole(), client.remoteAddress());
@@ -417,38 +425,54 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /**
+     * Processes client messages in order. A message whose statement awaits a decision stays at the
+     * head of the queue, and the engine reads nothing more from this client until it is decided.
+     */
     private void drainClientQueue() {
         PgFrame frame;
-        while (phase == Phase.READY && (frame = clientQueue.pollFirst()) != null) {
-            processClientFrame(frame);
+        while (phase == Phase.READY && !clientWaiting && (frame = clientQueue.peekFirst()) != null) {
+            if (!processClientFrame(frame)) {
+                return;
+            }
+            clientQueue.pollFirst();
         }
     }
 
     private void readClientIfReady() {
-        if (phase == Phase.READY && clientQueue.isEmpty() && upstream != null && upstream.isWritable()) {
-            client.read();
-        } else if (phase != Phase.READY && phase != Phase.CLOSED && phase != Phase.ADMITTING && phase != Phase.CONNECTING) {
+        if (phase == Phase.READY) {
+            if (!clientWaiting && clientQueue.isEmpty() && upstream != null && upstream.isWritable()) {
+                client.read();
+            }
+        } else if (phase == Phase.STARTUP || phase == Phase.AWAIT_PASSWORD) {
             client.read();
         }
     }
 
-    private void processClientFrame(PgFrame frame) {
+    /** Handles the head message; false when it must wait (the message stays queued and owned by the queue). */
+    private boolean processClientFrame(PgFrame frame) {
         byte type = frame.type();
         if (skipUntilSync && type != FrontendMessage.SYNC) {
             // After a refused statement in the extended protocol, skip to Sync as the server would.
             frame.release();
-            return;
+            return true;
         }
         switch (type) {
-            case FrontendMessage.QUERY -> onQuery(frame);
-            case FrontendMessage.PARSE -> onParse(frame);
+            case FrontendMessage.QUERY -> {
+                return onQuery(frame);
+            }
+            case FrontendMessage.PARSE -> {
+                return onParse(frame);
+            }
             case FrontendMessage.BIND -> onBind(frame);
+            case FrontendMessage.EXECUTE -> {
+                return onExecute(frame);
+            }
             case FrontendMessage.DESCRIBE -> {
                 var d = (FrontendMessage.Describe) FrontendCodec.decode(frame);
                 tracker.expect(d.kind() == 'S' ? ResponseTracker.Kind.DESCRIBE_STATEMENT : ResponseTracker.Kind.DESCRIBE_PORTAL, d.name());
                 forward(frame);
             }
-            case FrontendMessage.EXECUTE -> onExecute(frame);
             case FrontendMessage.CLOSE -> {
                 var c = (FrontendMessage.Close) FrontendCodec.decode(frame);
                 if (c.kind() == 'S') {
@@ -464,8 +488,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 tracker.expect(ResponseTracker.Kind.SYNC, null);
                 forward(frame);
             }
-            case FrontendMessage.FUNCTION_CALL -> onFunctionCall(frame);
-            case FrontendMessage.FLUSH, FrontendMessage.COPY_DATA, FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> forward(frame);
+            case FrontendMessage.FUNCTION_CALL -> {
+                return onFunctionCall(frame);
+            }
+            case FrontendMessage.COPY_DATA -> {
+                observer.copyData(copySequence, true, frame.length() - 5);
+                forward(frame);
+            }
+            case FrontendMessage.FLUSH, FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> forward(frame);
             case FrontendMessage.TERMINATE -> {
                 frame.release();
                 close("client terminated");
@@ -475,73 +505,233 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 fatal(SqlState.PROTOCOL_VIOLATION, "invalid frontend message type " + (type & 0xFF));
             }
         }
+        return true;
     }
 
     private StatementGate.SessionInfo gateInfo() {
-        return new StatementGate.SessionInfo(id, admission.identity(), targetName, admission.login().effectiveRole());
+        StatementGate.SessionInfo info = gateInfo;
+        if (info == null) {
+            info = new StatementGate.SessionInfo(id, admission.identity(), targetName, admission.login().effectiveRole());
+            gateInfo = info;
+        }
+        return info;
     }
 
-    private void onQuery(PgFrame frame) {
+    /**
+     * The decision for the head message's statement: the gate's, then (for an allowed statement) the
+     * recording's durability. Null while either is pending; the queue is re-drained when it is known.
+     */
+    private StatementGate.Decision decide(StatementGate.Statement statement) {
+        StatementGate.Decision known = decided;
+        if (known != null) {
+            decided = null;
+            return known;
+        }
+        StatementGate.Decision decision = services.gate().check(gateInfo(), statement);
+        if (decision instanceof StatementGate.Decision.Pending pending) {
+            for (String notice : pending.notices()) {
+                client.writeAndFlush(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()),
+                        client.voidPromise());
+            }
+            waitFor(pending.outcome().thenCompose(outcome -> outcome instanceof StatementGate.Decision.Pending
+                    ? CompletableFuture.failedFuture(new IllegalStateException("a pending decision resolved to pending"))
+                    : CompletableFuture.completedFuture(outcome)), statement);
+            return null;
+        }
+        return record(statement, decision);
+    }
+
+    /**
+     * Records the statement; an allowed one proceeds once its frame is durable (or enqueued, under
+     * async audit). An allowed Parse is not recorded: nothing runs until its Execute, which is.
+     */
+    private StatementGate.Decision record(StatementGate.Statement statement, StatementGate.Decision decision) {
+        if (statement.protocol() == StatementGate.Protocol.PARSE && decision instanceof StatementGate.Decision.Allow) {
+            return decision;
+        }
+        long sequence = statementSequence + 1;
+        CompletableFuture<Void> durable;
+        try {
+            durable = observer.statement(sequence, statement, decision);
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        if (!(decision instanceof StatementGate.Decision.Allow)) {
+            return decision;
+        }
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            return decision;
+        }
+        if (durable.isCompletedExceptionally()) {
+            return unrecorded();
+        }
+        StatementGate.Decision allow = decision;
+        clientWaiting = true;
+        durable.whenComplete((ok, error) -> client.eventLoop().execute(() -> {
+            clientWaiting = false;
+            if (phase != Phase.READY) {
+                return;
+            }
+            decided = error == null ? allow : unrecorded();
+            resumeClient();
+        }));
+        return null;
+    }
+
+    private static StatementGate.Decision unrecorded() {
+        return new StatementGate.Decision.Deny(SqlState.IO_ERROR,
+                "statement not run: the audit store cannot record it", "audit");
+    }
+
+    private void waitFor(CompletableFuture<StatementGate.Decision> outcome, StatementGate.Statement statement) {
+        clientWaiting = true;
+        outcome.whenComplete((result, error) -> client.eventLoop().execute(() -> {
+            clientWaiting = false;
+            if (phase != Phase.READY) {
+                return;
+            }
+            StatementGate.Decision decision = error == null ? result
+                    : new StatementGate.Decision.Deny(SqlState.INTERNAL_ERROR, "statement not run: the gateway could not decide on it", null);
+            StatementGate.Decision recorded = record(statement, decision);
+            if (recorded == null) {
+                return; // waiting for the recording now
+            }
+            decided = recorded;
+            resumeClient();
+        }));
+    }
+
+    private void resumeClient() {
+        drainClientQueue();
+        if (upstream != null) {
+            upstream.flush();
+        }
+        readClientIfReady();
+    }
+
+    private boolean onQuery(PgFrame frame) {
         String sql = ((FrontendMessage.Query) FrontendCodec.decode(frame)).sql();
+        StatementGate.Statement statement = new StatementGate.Statement(sql, StatementGate.Protocol.SIMPLE, null, null);
+        StatementGate.Decision decision = decide(statement);
+        if (decision == null) {
+            return false;
+        }
         noteStatement(sql);
-        StatementGate.Decision decision = services.gate().check(gateInfo(), sql, false);
+        long sequence = ++statementSequence;
         if (decision instanceof StatementGate.Decision.Deny deny) {
             frame.release();
-            log.info("session {}: statement refused ({})", id, deny.rule());
-            DeniedStatement denial = new DeniedStatement(deny.sqlState(), deny.message(), null);
-            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, denial);
+            refused(deny);
+            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, new DeniedStatement(deny.sqlState(), deny.message(), null));
             forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
-            return;
+            return true;
         }
         ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.QUERY, null);
-        entry.statement = new StatementContext(++statementSequence, sql, false);
+        entry.statement = new StatementContext(sequence, sql, false);
+        copySequence = sequence;
         forward(frame);
+        return true;
     }
 
-    private void onParse(PgFrame frame) {
+    private boolean onParse(PgFrame frame) {
         var parse = (FrontendMessage.Parse) FrontendCodec.decode(frame);
-        noteStatement(parse.sql());
-        StatementGate.Decision decision = services.gate().check(gateInfo(), parse.sql(), true);
+        StatementGate.Statement statement = new StatementGate.Statement(parse.sql(), StatementGate.Protocol.PARSE, parse.statement(), null);
+        StatementGate.Decision decision = decide(statement);
+        if (decision == null) {
+            return false;
+        }
         if (decision instanceof StatementGate.Decision.Deny deny) {
             frame.release();
-            log.info("session {}: statement refused ({})", id, deny.rule());
+            noteStatement(parse.sql());
+            ++statementSequence;
+            refused(deny);
             statements.remove(parse.statement());
-            tracker.expectDenied(ResponseTracker.Kind.PARSE, parse.statement(),
-                    new DeniedStatement(deny.sqlState(), deny.message(), null));
-            forward(FrontendCodec.encode(new FrontendMessage.Parse(parse.statement(), DeniedStatement.STAND_IN_SQL, List.of()),
-                    client.alloc()));
-            skipUntilSync = true;
-            return;
+            denyInExtendedProtocol(parse.statement(), deny);
+            return true;
         }
-        statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql()));
+        statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql(), parse.parameterTypes()));
         tracker.expect(ResponseTracker.Kind.PARSE, parse.statement());
         forward(frame);
+        return true;
+    }
+
+    /** Sends a stand-in that fails at once upstream, so the server skips to Sync exactly as for a real error. */
+    private void denyInExtendedProtocol(String name, StatementGate.Decision.Deny deny) {
+        tracker.expectDenied(ResponseTracker.Kind.PARSE, name, new DeniedStatement(deny.sqlState(), deny.message(), null));
+        forward(FrontendCodec.encode(new FrontendMessage.Parse(name, DeniedStatement.STAND_IN_SQL, List.of()), client.alloc()));
+        skipUntilSync = true;
     }
 
     private void onBind(PgFrame frame) {
         var bind = (FrontendMessage.Bind) FrontendCodec.decode(frame);
         PreparedStatement statement = statements.get(bind.statement());
-        Portal portal = new Portal(bind.portal(), statement, bind);
-        portals.put(bind.portal(), portal);
+        portals.put(bind.portal(), new Portal(bind.portal(), statement, bind));
         tracker.expect(ResponseTracker.Kind.BIND, bind.portal());
         forward(frame);
     }
 
-    private void onExecute(PgFrame frame) {
+    private boolean onExecute(PgFrame frame) {
         var execute = (FrontendMessage.Execute) FrontendCodec.decode(frame);
         Portal portal = portals.get(execute.portal());
-        ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
-        if (portal != null && portal.statement != null) {
-            entry.statement = new StatementContext(++statementSequence, portal.statement.sql, true);
-            entry.columns = portal.columns();
+        PreparedStatement prepared = portal == null ? null : portal.statement;
+        if (prepared == null) {
+            // The server will answer with an error (no such portal); nothing runs.
+            tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
+            forward(frame);
+            return true;
         }
+        if (!portal.executed) {
+            StatementGate.Statement statement = new StatementGate.Statement(prepared.sql, StatementGate.Protocol.EXECUTE,
+                    prepared.name, portal.parameters());
+            StatementGate.Decision decision = decide(statement);
+            if (decision == null) {
+                return false;
+            }
+            noteStatement(prepared.sql);
+            portal.sequence = ++statementSequence;
+            if (decision instanceof StatementGate.Decision.Deny deny) {
+                frame.release();
+                refused(deny);
+                denyInExtendedProtocol("bulwark_refused_" + portal.sequence, deny);
+                return true;
+            }
+            portal.executed = true;
+            if (unattributedBatchError != null) {
+                // The server failed this batch's Parse or Bind already and will skip this Execute.
+                observer.error(portal.sequence, unattributedBatchError);
+                unattributedBatchError = null;
+            }
+        }
+        ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
+        entry.statement = new StatementContext(portal.sequence, prepared.sql, true);
+        entry.columns = portal.columns();
+        copySequence = portal.sequence;
         forward(frame);
+        return true;
     }
 
-    private void onFunctionCall(PgFrame frame) {
-        noteStatement("<function call>");
+    private boolean onFunctionCall(PgFrame frame) {
+        StatementGate.Statement statement = new StatementGate.Statement("<fastpath function call>",
+                StatementGate.Protocol.FUNCTION_CALL, null, null);
+        StatementGate.Decision decision = decide(statement);
+        if (decision == null) {
+            return false;
+        }
+        noteStatement(statement.sql());
+        ++statementSequence;
+        if (decision instanceof StatementGate.Decision.Deny deny) {
+            frame.release();
+            refused(deny);
+            tracker.expectDenied(ResponseTracker.Kind.FUNCTION_CALL, null, new DeniedStatement(deny.sqlState(), deny.message(), null));
+            forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
+            return true;
+        }
         tracker.expect(ResponseTracker.Kind.FUNCTION_CALL, null);
         forward(frame);
+        return true;
+    }
+
+    private void refused(StatementGate.Decision.Deny deny) {
+        log.info("session {}: statement refused ({}, {})", id, deny.sqlState(), deny.rule() == null ? "no rule" : "rule " + deny.rule());
     }
 
     private void noteStatement(String sql) {
@@ -570,15 +760,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 frame.release();
                 return;
             }
-            onServerFrame(frame);
+            serverQueue.addLast(frame);
+            drainServerQueue();
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             client.flush();
-            if (client.isWritable()) {
-                upstream.read();
-            }
+            readUpstreamIfReady();
         }
 
         @Override
@@ -595,12 +784,30 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    private void onServerFrame(PgFrame frame) {
+    private void readUpstreamIfReady() {
+        if (upstream != null && !serverWaiting && serverQueue.isEmpty() && client.isWritable() && phase == Phase.READY) {
+            upstream.read();
+        }
+    }
+
+    private void drainServerQueue() {
+        PgFrame frame;
+        while (phase == Phase.READY && !serverWaiting && (frame = serverQueue.peekFirst()) != null) {
+            if (!processServerFrame(frame)) {
+                return;
+            }
+            serverQueue.pollFirst();
+        }
+    }
+
+    /** Handles the head server message; false when it must wait (it stays queued). */
+    private boolean processServerFrame(PgFrame frame) {
         ResponseTracker.Entry head = tracker.head();
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> {
                 if (head != null && head.statement != null) {
                     head.statement.rows++;
+                    observer.row(head.statement.sequence, head.columns, frame.content());
                 }
                 toClient(frame);
             }
@@ -608,6 +815,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 var ready = (BackendMessage.ReadyForQuery) BackendCodec.decode(frame);
                 transactionStatus = ready.status();
                 tracker.readyForQuery();
+                unattributedBatchError = null;
                 if (ready.status() == 'I') {
                     portals.keySet().removeIf(name -> !name.isEmpty());
                 }
@@ -618,10 +826,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 RowDescription columns = (RowDescription) BackendCodec.decode(frame);
                 if (head == null) {
                     toClient(frame);
-                    return;
+                    return true;
                 }
                 switch (head.kind) {
-                    case QUERY -> head.columns = columns;
+                    case QUERY -> {
+                        head.columns = columns;
+                        if (head.statement != null) {
+                            observer.columns(head.statement.sequence, columns);
+                        }
+                    }
                     case DESCRIBE_STATEMENT -> {
                         PreparedStatement statement = statements.get(head.name);
                         if (statement != null) {
@@ -650,14 +863,36 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 tracker.pop();
                 deliver(frame, head);
             }
-            case BackendMessage.COMMAND_COMPLETE, BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED -> {
+            case BackendMessage.COMMAND_COMPLETE -> {
+                if (head != null && head.statement != null) {
+                    var complete = (BackendMessage.CommandComplete) BackendCodec.decode(frame);
+                    observer.completed(head.statement.sequence, complete.tag());
+                    if (head.kind == ResponseTracker.Kind.QUERY) {
+                        head.columns = null; // the next statement of a multi-statement Query brings its own
+                    }
+                }
                 if (head != null && head.kind == ResponseTracker.Kind.EXECUTE) {
                     tracker.pop();
                 }
                 toClient(frame);
             }
+            case BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED -> {
+                if (head != null && head.kind == ResponseTracker.Kind.EXECUTE) {
+                    tracker.pop();
+                }
+                toClient(frame);
+            }
+            case BackendMessage.COPY_DATA -> {
+                observer.copyData(copySequence, false, frame.length() - 5);
+                toClient(frame);
+            }
+            case BackendMessage.NOTICE_RESPONSE -> {
+                observer.notice((BackendMessage.NoticeResponse) BackendCodec.decode(frame));
+                toClient(frame);
+            }
             default -> toClient(frame);
         }
+        return true;
     }
 
     private void deliver(PgFrame frame, ResponseTracker.Entry entry) {
@@ -676,14 +911,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         boolean extended = head.kind != ResponseTracker.Kind.QUERY && head.kind != ResponseTracker.Kind.FUNCTION_CALL
                 && head.kind != ResponseTracker.Kind.SYNC;
         DeniedStatement denial = head.denial;
+        StatementContext statement = head.statement;
+        StatementContext failedBatchStatement = null;
         if (extended) {
-            tracker.errorSkipsToSync();
+            failedBatchStatement = tracker.errorSkipsToSync();
         }
         if (denial != null) {
             frame.release();
             ErrorResponse error = ErrorResponse.of("ERROR", denial.sqlState(), denial.message());
             client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
             return;
+        }
+        if (statement == null && extended) {
+            // A Parse or Bind failed: the error is about the statement its batch was executing.
+            statement = failedBatchStatement;
+        }
+        ErrorResponse error = (ErrorResponse) BackendCodec.decode(frame);
+        if (statement != null) {
+            observer.error(statement.sequence, error);
+        } else if (extended) {
+            // The batch's Execute is still on its way through the gate: it gets this error when it comes.
+            unattributedBatchError = error;
         }
         toClient(frame);
     }
@@ -708,6 +956,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         log.info("session {}: cancel request forwarded to target {}", id, targetName);
+        client.eventLoop().execute(() -> observer.cancelRequested());
         UpstreamConnector.cancel(client.eventLoop(), connection.address(), connection.processId(), connection.secretKey(), id);
     }
 
@@ -742,7 +991,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         while ((pending = clientQueue.pollFirst()) != null) {
             pending.release();
         }
+        while ((pending = serverQueue.pollFirst()) != null) {
+            pending.release();
+        }
         tracker.clear();
+        try {
+            observer.ended(reason);
+        } catch (RuntimeException e) {
+            log.warn("session {}: observer failed at end", id, e);
+        }
         services.registry().remove(this);
         if (upstream != null && upstream.isActive()) {
             upstream.writeAndFlush(FrontendCodec.encode(new FrontendMessage.Terminate(), upstream.alloc()))
@@ -759,11 +1016,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     static final class PreparedStatement {
         final String name;
         final String sql;
+        final List<Integer> parameterTypes;
         RowDescription columns;
 
-        PreparedStatement(String name, String sql) {
+        PreparedStatement(String name, String sql, List<Integer> parameterTypes) {
             this.name = name;
             this.sql = sql;
+            this.parameterTypes = parameterTypes;
         }
     }
 
@@ -772,11 +1031,31 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         final PreparedStatement statement;
         final FrontendMessage.Bind bind;
         RowDescription described;
+        /** Allowed once: further Executes of a suspended portal continue the same statement. */
+        boolean executed;
+        long sequence;
 
         Portal(String name, PreparedStatement statement, FrontendMessage.Bind bind) {
             this.name = name;
             this.statement = statement;
             this.bind = bind;
+        }
+
+        /** Bind parameters as text for the recording: text-format values as sent, binary ones as hex. */
+        java.util.List<String> parameters() {
+            java.util.List<String> rendered = new java.util.ArrayList<>(bind.values().size());
+            for (int i = 0; i < bind.values().size(); i++) {
+                byte[] value = bind.values().get(i);
+                if (value == null) {
+                    rendered.add(null);
+                } else if (bind.parameterFormat(i) == 0) {
+                    rendered.add(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    int type = statement != null && i < statement.parameterTypes.size() ? statement.parameterTypes.get(i) : 0;
+                    rendered.add(BinaryValues.render(type, value));
+                }
+            }
+            return rendered;
         }
 
         /** The columns an Execute of this portal returns, with the formats its Bind asked for. */

@@ -36,10 +36,10 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public static ProxyServer start(ListenerConfig listener, LimitsConfig limits, SslContext serverTls,
-                                    Gatekeeper gatekeeper, StatementGate gate, SessionRegistry registry,
-                                    int workerThreads) throws InterruptedException {
+                                    Gatekeeper gatekeeper, StatementGate gate, SessionObserver.Factory observers,
+                                    SessionRegistry registry, int workerThreads) throws InterruptedException {
         UpstreamConnector connector = new UpstreamConnector(limits.maxMessageBytes(), limits.upstreamConnectTimeout());
-        SessionServices services = new SessionServices(listener, limits, serverTls, gatekeeper, gate, registry, connector);
+        SessionServices services = new SessionServices(listener, limits, serverTls, gatekeeper, gate, observers, registry, connector);
         EventLoopGroup boss = Transport.group(1, "bulwark-accept");
         EventLoopGroup workers = Transport.group(workerThreads, "bulwark-io");
         try {

@@ -102,17 +102,23 @@ final class ResponseTracker {
 
     /**
      * An ErrorResponse in the extended protocol: the failed entry and every entry the server will
-     * skip (up to, not including, the next Sync) get no reply.
+     * skip (up to, not including, the next Sync) get no reply. Returns the first statement among
+     * them, which the error is about when the failed entry was its Parse or Bind.
      */
-    void errorSkipsToSync() {
+    StatementContext errorSkipsToSync() {
+        StatementContext skipped = null;
         Iterator<Entry> it = entries.iterator();
         while (it.hasNext()) {
             Entry entry = it.next();
             if (entry.endsWithReadyForQuery()) {
-                return;
+                return skipped;
+            }
+            if (skipped == null && entry.statement != null) {
+                skipped = entry.statement;
             }
             it.remove();
         }
+        return skipped;
     }
 
     void clear() {

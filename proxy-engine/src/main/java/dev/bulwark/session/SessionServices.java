@@ -14,6 +14,7 @@ record SessionServices(
         SslContext serverTls,
         Gatekeeper gatekeeper,
         StatementGate gate,
+        SessionObserver.Factory observers,
         SessionRegistry registry,
         UpstreamConnector upstreamConnector) {
 
@@ -22,6 +23,7 @@ record SessionServices(
         requireNonNull(limits, "limits is null");
         requireNonNull(gatekeeper, "gatekeeper is null");
         requireNonNull(gate, "gate is null");
+        requireNonNull(observers, "observers is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(upstreamConnector, "upstreamConnector is null");
     }

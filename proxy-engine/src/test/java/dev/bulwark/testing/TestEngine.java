@@ -8,6 +8,7 @@ import dev.bulwark.config.TargetConfig;
 import dev.bulwark.config.TlsMode;
 import dev.bulwark.session.ProxyServer;
 import dev.bulwark.session.SessionRegistry;
+import dev.bulwark.session.SessionObserver;
 import dev.bulwark.session.StatementGate;
 import io.netty.handler.ssl.SslContext;
 
@@ -26,10 +27,10 @@ public final class TestEngine implements AutoCloseable {
     private final ProxyServer server;
 
     private TestEngine(TestPostgres postgres, TestGatekeeper gatekeeper, StatementGate gate, LimitsConfig limits,
-                       ListenerConfig listener, SslContext tls) throws InterruptedException {
+                       ListenerConfig listener, SslContext tls, SessionObserver.Factory observers) throws InterruptedException {
         this.postgres = postgres;
         this.gatekeeper = gatekeeper;
-        this.server = ProxyServer.start(listener, limits, tls, gatekeeper, gate, registry, 2);
+        this.server = ProxyServer.start(listener, limits, tls, gatekeeper, gate, observers, registry, 2);
     }
 
     public static TestEngine start() throws InterruptedException {
@@ -42,12 +43,21 @@ public final class TestEngine implements AutoCloseable {
 
     public static TestEngine start(StatementGate gate, LimitsConfig limits, ListenerConfig listener, SslContext tls)
             throws InterruptedException {
+        return start(gate, limits, listener, tls, SessionObserver.Factory.NONE);
+    }
+
+    public static TestEngine start(StatementGate gate, SessionObserver.Factory observers) throws InterruptedException {
+        return start(gate, LimitsConfig.defaults(), new ListenerConfig("127.0.0.1", 0, TlsMode.OPTIONAL, true), null, observers);
+    }
+
+    public static TestEngine start(StatementGate gate, LimitsConfig limits, ListenerConfig listener, SslContext tls,
+                                   SessionObserver.Factory observers) throws InterruptedException {
         TestPostgres pg = TestPostgres.get();
         TestGatekeeper gatekeeper = new TestGatekeeper()
                 .target(target("shop", TestPostgres.DATABASE, pg.port(), SslMode.PREFER))
                 .identity("alice-token", "alice", Instant.now().plus(1, ChronoUnit.HOURS), "analysts")
                 .identity("dba-token", "dba", Instant.now().plus(1, ChronoUnit.HOURS), "dba");
-        return new TestEngine(pg, gatekeeper, gate, limits, listener, tls);
+        return new TestEngine(pg, gatekeeper, gate, limits, listener, tls, observers);
     }
 
     public static TargetConfig target(String name, String database, int port, SslMode sslMode) {
