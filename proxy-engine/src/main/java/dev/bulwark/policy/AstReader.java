@@ -25,8 +25,10 @@ import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.delete.ParenthesedDelete;
 import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.merge.MergeDelete;
 import net.sf.jsqlparser.statement.merge.MergeInsert;
@@ -37,6 +39,7 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 import net.sf.jsqlparser.statement.update.Update;
 
 import java.lang.reflect.Array;
@@ -283,6 +286,13 @@ final class AstReader {
                 case Table table -> recordTable(table);
                 case TableFunction ignored -> {
                     // A wrapper: the call itself is its function field, walked below.
+                }
+                case ParenthesedDelete ignored -> {
+                    // (DELETE ...) in a WITH item wraps the real Delete, walked below.
+                }
+                case ParenthesedUpdate ignored -> {
+                }
+                case ParenthesedInsert ignored -> {
                 }
                 case Function function -> recordFunction(function.getMultipartName(), function);
                 case JdbcParameter parameter when !"$".equals(parameter.getParameterCharacter()) ->

@@ -26,7 +26,10 @@ import static java.util.Objects.requireNonNull;
 record Canonical(String text, Optional<String> problem) {
 
     /** Words after which {@code ONLY} introduces a table name. */
-    private static final Set<String> BEFORE_ONLY = Set.of("from", "join", "update", "into", "table", "using", "lock");
+    private static final Set<String> BEFORE_ONLY = Set.of("from", "join", "update", "into", "table", "using", "lock",
+            "exists");
+    /** SELECT ... INTO [TEMP | TEMPORARY | UNLOGGED] [TABLE] name: jsqlparser reads only INTO name. */
+    private static final Set<String> SELECT_INTO_MODIFIERS = Set.of("temp", "temporary", "unlogged", "table");
 
     Canonical {
         requireNonNull(text, "text is null");
@@ -46,6 +49,10 @@ record Canonical(String text, Optional<String> problem) {
                             && (previous.type() == TokenType.WORD && BEFORE_ONLY.contains(previous.value())
                             || previous.is(TokenType.PUNCTUATION, ","))
                             && next != null && (next.isName() || next.is(TokenType.PUNCTUATION, "("))) {
+                        continue;
+                    }
+                    if (SELECT_INTO_MODIFIERS.contains(token.value()) && previous != null && next != null
+                            && next.isName() && isSelectInto(tokens, i)) {
                         continue;
                     }
                     if (token.value().equals("collate") && next != null && next.isName()) {
@@ -108,6 +115,19 @@ record Canonical(String text, Optional<String> problem) {
             }
         }
         return new Canonical(out.toString(), Optional.empty());
+    }
+
+    /**
+     * Whether the word at {@code index} follows the INTO of a SELECT ... INTO (possibly after other
+     * modifiers): not INSERT INTO or MERGE INTO, where {@code temp} would be a table's name.
+     */
+    private static boolean isSelectInto(List<Token> tokens, int index) {
+        int at = index - 1;
+        while (at >= 0 && tokens.get(at).type() == TokenType.WORD && SELECT_INTO_MODIFIERS.contains(tokens.get(at).value())) {
+            at--;
+        }
+        return at >= 1 && tokens.get(at).isWord("into") && !tokens.get(at - 1).isWord("insert")
+                && !tokens.get(at - 1).isWord("merge");
     }
 
     private static Canonical problem(String reason) {
