@@ -190,6 +190,12 @@ public final class RuleSets {
             if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
                 return cause.getMessage();
             }
+            // Our deserializers explain themselves after the value: keep that part, drop Jackson's preamble.
+            String original = invalid.getOriginalMessage();
+            int explanation = original == null ? -1 : original.indexOf("\": ");
+            if (explanation >= 0) {
+                return original.substring(explanation + 3);
+            }
             return "cannot read \"" + invalid.getValue() + "\" as " + simpleType(invalid.getTargetType());
         }
         if (e instanceof MismatchedInputException mismatched) {
