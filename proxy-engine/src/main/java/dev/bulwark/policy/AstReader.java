@@ -6,9 +6,10 @@ import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.JsonTableFunction;
+import net.sf.jsqlparser.expression.XmlTableFunction;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
-import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
@@ -17,6 +18,7 @@ import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
@@ -124,12 +126,17 @@ final class AstReader {
         }
     };
     private static final int MAX_WALK_DEPTH = 400;
+    /** Statements longer than this are not parsed (and so are unknown). */
+    static final int MAX_PARSE_CHARS = 1_000_000;
     /** jsqlparser retries a failed parse with backtracking only for modest nesting, as its own utility does. */
     private static final int COMPLEX_PARSING_MAX_NESTING = 10;
 
+    /** Held so that java.util.logging cannot forget the level set on it. */
+    private static final Logger JSQLPARSER_LOGGER = Logger.getLogger(CCJSqlParserUtil.class.getName());
+
     static {
-        // jsqlparser logs at INFO on every parse through java.util.logging; nothing it says is ours to log.
-        Logger.getLogger(CCJSqlParserUtil.class.getName()).setLevel(Level.WARNING);
+        // jsqlparser's parse utilities log at INFO on every call; nothing they say is ours to log.
+        JSQLPARSER_LOGGER.setLevel(Level.WARNING);
     }
 
     private final FunctionCatalog catalog;
@@ -158,6 +165,10 @@ final class AstReader {
 
     /** Parses one canonical statement text; never throws. */
     Parsed parse(String canonical, int nesting) {
+        if (canonical.length() > MAX_PARSE_CHARS) {
+            // Bulk loads belong in COPY; a statement this long would hold the event loop for too long.
+            return new Failure("it is longer than " + MAX_PARSE_CHARS + " characters", false);
+        }
         Failure failure = null;
         for (boolean complex : new boolean[] {false, true}) {
             if (complex && nesting > COMPLEX_PARSING_MAX_NESTING) {
@@ -286,6 +297,11 @@ final class AstReader {
                 case Table table -> recordTable(table);
                 case TableFunction ignored -> {
                     // A wrapper: the call itself is its function field, walked below.
+                }
+                case XmlTableFunction ignored -> {
+                    // XMLTABLE(...) and JSON_TABLE(...) are built-in syntax; their arguments are walked below.
+                }
+                case JsonTableFunction ignored -> {
                 }
                 case ParenthesedDelete ignored -> {
                     // (DELETE ...) in a WITH item wraps the real Delete, walked below.
@@ -525,8 +541,9 @@ final class AstReader {
      */
     static boolean isTautology(Expression expression) {
         Expression e = expression;
-        while (e instanceof Parenthesis parenthesis) {
-            e = parenthesis.getExpression();
+        while (e instanceof ParenthesedExpressionList<?> list && list.size() == 1
+                && list.get(0) instanceof Expression inner) {
+            e = inner;
         }
         if (e instanceof BooleanValue bool) {
             return bool.getValue();

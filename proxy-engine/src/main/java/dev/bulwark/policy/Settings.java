@@ -13,6 +13,13 @@ final class Settings {
 
     private static final Set<String> ROLE_SETTINGS = Set.of("role", "session_authorization");
     private static final Set<String> UTF8_NAMES = Set.of("utf8", "utf-8", "unicode");
+    /**
+     * Settings (superuser-only, but the upstream login may be one) that switch off triggers and foreign
+     * keys, load libraries, damage data or silence the server's own logging: server administration.
+     */
+    private static final Set<String> ADMIN_SETTINGS = Set.of("session_replication_role", "allow_system_table_mods",
+            "zero_damaged_pages", "ignore_system_indexes", "ignore_checksum_failure", "ignore_invalid_pages",
+            "lo_compat_privileges", "session_preload_libraries", "local_preload_libraries", "jit_provider");
 
     private Settings() {
     }
@@ -30,6 +37,10 @@ final class Settings {
         String name = setting.trim().toLowerCase(Locale.ROOT);
         if (ROLE_SETTINGS.contains(name)) {
             return new Operation(Verb.SET_ROLE, List.of(), false, detail);
+        }
+        if (ADMIN_SETTINGS.contains(name) || name.startsWith("log_") || name.startsWith("debug_")
+                || name.startsWith("trace_")) {
+            return new Operation(Verb.SERVER_ADMIN, List.of(), false, name);
         }
         if (name.equals("client_encoding")) {
             // Bulwark reads the text as UTF-8; in another client encoding (SJIS, BIG5 ...) a multibyte

@@ -564,7 +564,8 @@ final class StatementReader {
             return false;
         }
         return token.type() == TokenType.QUOTED_IDENTIFIER || objectTypeAt(cursor).isEmpty()
-                && !Set.of("all", "foreign", "large", "parameter").contains(token.value());
+                && !Set.of("all", "foreign", "large", "parameter", "tables", "sequences", "functions", "routines",
+                        "types", "schemas").contains(token.value());
     }
 
     private void readComment(Cursor cursor, Builder builder) {

@@ -108,7 +108,7 @@ final class StatementClassifierTest {
     @Test
     void whereClausesThatCannotNarrowCountAsMissing() {
         for (String where : List.of("", "WHERE true", "WHERE 1=1", "WHERE NOT false", "WHERE id = id",
-                "WHERE 1 = 1 OR id = 5", "WHERE $1", "WHERE (true)", "WHERE current_user = 'x'", "WHERE 'a' = 'a'")) {
+                "WHERE 1 = 1 OR id = 5", "WHERE $1", "WHERE (true)", "WHERE (id = id)", "WHERE ((1 = 1)) OR id = 2", "WHERE current_user = 'x'", "WHERE 'a' = 'a'")) {
             assertTrue(operation(one("DELETE FROM t " + where), Verb.DELETE).missingWhere(), where);
             assertTrue(operation(one("UPDATE t SET a = 1 " + where), Verb.UPDATE).missingWhere(), where);
         }
@@ -231,6 +231,40 @@ final class StatementClassifierTest {
         StatementClassification statement = impatient.classify(huge).statements().get(0);
         assertTrue(statement.isUnknown(), () -> statement.operations().toString());
         assertEquals(0, impatient.cachedTexts(), "a timed-out reading is not cached (warmUp does not cache either)");
+    }
+
+    @Test
+    void statementsTooLongToParseAreUnknown() {
+        String huge = "INSERT INTO t VALUES " + "(1),".repeat(AstReader.MAX_PARSE_CHARS / 4) + "(1)";
+        StatementClassification statement = one(huge);
+        assertTrue(statement.isUnknown());
+        assertTrue(statement.verbs().contains(Verb.INSERT));
+    }
+
+    @Test
+    void concurrentClassificationAgreesWithSequential() throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            texts.add("SELECT a, b FROM t" + (i % 7) + " WHERE id = " + i + "; DELETE FROM u WHERE k = " + i);
+            texts.add("WITH d AS (UPDATE x SET v = " + i + " RETURNING *) SELECT * FROM d");
+        }
+        StatementClassifier shared = new StatementClassifier(Set.of(), 64, StatementClassifier.DEFAULT_PARSE_BUDGET);
+        StatementClassifier reference = new StatementClassifier();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<QueryClassification>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (String text : texts) {
+                    futures.add(pool.submit(() -> shared.classify(text)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                String text = texts.get(i % texts.size());
+                assertEquals(reference.classify(text), futures.get(i).get(), text);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
