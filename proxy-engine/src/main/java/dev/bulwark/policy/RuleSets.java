@@ -96,6 +96,14 @@ public final class RuleSets {
         }
     }
 
+    public static String toJson(UnknownAction unknownAction) {
+        try {
+            return JSON.writeValueAsString(requireNonNull(unknownAction, "unknownAction is null"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an unknown action as JSON", e);
+        }
+    }
+
     /** Reads an unknown default ({@code deny}, {@code allow}, or an object with mode and approval) from JSON. */
     public static UnknownAction unknownActionFromJson(String json) throws RuleSetException {
         try {

@@ -198,6 +198,9 @@ final class RuleSetsTest {
         UnknownAction hold = RuleSets.unknownActionFromJson(
                 "{\"mode\":\"hold\",\"approval\":{\"reviewer_groups\":[\"dba\"],\"timeout\":\"5m\"}}");
         assertEquals(Duration.ofMinutes(5), hold.approval().timeout());
+        assertEquals(hold, RuleSets.unknownActionFromJson(RuleSets.toJson(hold)));
+        assertEquals("{\"mode\":\"DENY\"}", RuleSets.toJson(UnknownAction.DENY));
+        assertEquals(UnknownAction.DENY, RuleSets.unknownActionFromJson(RuleSets.toJson(UnknownAction.DENY)));
         assertTrue(assertThrows(RuleSetException.class, () -> RuleSets.unknownActionFromJson("\"hold\""))
                 .getMessage().contains("needs approval"));
         assertTrue(assertThrows(RuleSetException.class, () -> RuleSets.unknownActionFromJson("\"maybe\""))
