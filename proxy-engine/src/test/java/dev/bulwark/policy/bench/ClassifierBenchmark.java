@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -108,15 +109,28 @@ public class ClassifierBenchmark {
         return PolicyEngine.decide(classified, identity, "demo", rules, DemoRules.UNKNOWN_ACTION);
     }
 
+    /** Runs with the defaults above; JMH command-line options ({@code -wi 5 -w 2s ...}) replace them. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        new Runner(new OptionsBuilder()
-                .parent(new CommandLineOptions(args))
-                .include(ClassifierBenchmark.class.getName())
-                .forks(1)
-                .warmupIterations(3)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(3)
-                .measurementTime(TimeValue.seconds(1))
-                .build()).run();
+        CommandLineOptions commandLine = new CommandLineOptions(args);
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(commandLine);
+        if (commandLine.getIncludes().isEmpty()) {
+            options.include(ClassifierBenchmark.class.getName());
+        }
+        if (!commandLine.getForkCount().hasValue()) {
+            options.forks(1);
+        }
+        if (!commandLine.getWarmupIterations().hasValue()) {
+            options.warmupIterations(3);
+        }
+        if (!commandLine.getWarmupTime().hasValue()) {
+            options.warmupTime(TimeValue.seconds(1));
+        }
+        if (!commandLine.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(3);
+        }
+        if (!commandLine.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.seconds(1));
+        }
+        new Runner(options.build()).run();
     }
 }
