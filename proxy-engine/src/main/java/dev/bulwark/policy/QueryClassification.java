@@ -45,8 +45,4 @@ public record QueryClassification(String text, List<StatementClassification> sta
     QueryClassification withStatements(List<StatementClassification> replaced) {
         return new QueryClassification(text, replaced, singleStatementRequired);
     }
-
-    QueryClassification asParse() {
-        return singleStatementRequired ? this : new QueryClassification(text, statements, true);
-    }
 }

@@ -35,5 +35,29 @@
  * // Parse message (extended protocol): same, with classifyParse; on allow, for a named statement,
  * // policyState.rememberProtocolStatement(name, query); on Close: policyState.forgetProtocolStatement(name)
  * }</pre>
+ *
+ * <h2>Decisions worth knowing</h2>
+ * <ul>
+ *   <li>A WHERE that cannot narrow the rows counts as missing: {@code WHERE true}, {@code 1=1},
+ *       {@code NOT false}, {@code x = x}, a bare {@code $1}, any condition that names no column, and an OR
+ *       with such a branch. {@code WHERE false} does not (it touches nothing).</li>
+ *   <li>{@code pg_sleep} is a READ with its own verb SLEEP (it changes nothing; statement_timeout bounds
+ *       it; a rule can deny the verb).</li>
+ *   <li>TRUNCATE is a WRITE with its own verb; SELECT ... FOR UPDATE is a READ; COPY TO STDOUT is a READ,
+ *       COPY to or from a server file or program adds FILE_READ/FILE_WRITE/PROGRAM_EXECUTE (UTILITY).</li>
+ *   <li>EXPLAIN without ANALYZE is a READ, but an unknown function inside it stays unknown: planning folds
+ *       IMMUTABLE calls, and a user's function may claim to be IMMUTABLE.</li>
+ *   <li>SET ROLE, SET SESSION AUTHORIZATION and set_config('role', ...) are DCL; RESET ROLE and DISCARD
+ *       ALL (back to the login role) are SESSION. Settings that switch off triggers or logging
+ *       (session_replication_role, log_*) are SERVER_ADMIN; a client_encoding other than UTF8 and a
+ *       search_path that puts pg_catalog after other schemas are unknown.</li>
+ *   <li>A plain {@code '...'} literal with a backslash that would read differently with
+ *       standard_conforming_strings off makes the whole text unknown.</li>
+ * </ul>
+ *
+ * <h2>What a syntactic reading cannot see</h2>
+ * What views, triggers, rules, RLS policies and column defaults run; user-defined operators on
+ * user-defined types, type input functions, and functions called through attribute notation
+ * ({@code t.f} for {@code f(t)}). Keep the database's own privileges as the last line.
  */
 package dev.bulwark.policy;
