@@ -268,6 +268,7 @@ sealed interface Detector {
 
         @Override
         public void find(String text, List<int[]> out) {
+            int before = out.size();
             Matcher matcher = INTERNATIONAL.matcher(text);
             while (matcher.find()) {
                 int digits = 0;
@@ -280,9 +281,16 @@ sealed interface Detector {
                     out.add(new int[] {matcher.start(), matcher.end()});
                 }
             }
+            int international = out.size();
             matcher = NORTH_AMERICAN.matcher(text);
             while (matcher.find()) {
-                out.add(new int[] {matcher.start(), matcher.end()});
+                boolean inside = false;
+                for (int i = before; i < international && !inside; i++) {
+                    inside = matcher.start() < out.get(i)[1] && matcher.end() > out.get(i)[0];
+                }
+                if (!inside) {
+                    out.add(new int[] {matcher.start(), matcher.end()});
+                }
             }
         }
     }

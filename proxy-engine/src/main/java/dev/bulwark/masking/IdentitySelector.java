@@ -19,8 +19,8 @@ public record IdentitySelector(List<String> subjects, List<String> groups) {
     public static final IdentitySelector NOBODY = new IdentitySelector(List.of(), List.of());
 
     public IdentitySelector {
-        subjects = subjects == null ? List.of() : List.copyOf(subjects);
-        groups = groups == null ? List.of() : List.copyOf(groups);
+        subjects = MaskingRule.copy(subjects, "subjects");
+        groups = MaskingRule.copy(groups, "groups");
     }
 
     public boolean isEmpty() {

@@ -31,7 +31,7 @@ public record MaskingConfig(List<MaskingRule> rules, Integer maxScanBytes, Integ
     public static final MaskingConfig EMPTY = new MaskingConfig(List.of(), null, null);
 
     public MaskingConfig {
-        rules = rules == null ? List.of() : List.copyOf(rules);
+        rules = MaskingRule.copy(rules, "rules");
         maxScanBytes = maxScanBytes == null ? DEFAULT_MAX_SCAN_BYTES : maxScanBytes;
         maxCopyLineBytes = maxCopyLineBytes == null ? DEFAULT_MAX_COPY_LINE_BYTES : maxCopyLineBytes;
         if (maxScanBytes < 1024) {

@@ -116,9 +116,6 @@ public final class MaskingPolicy {
                     + ": a rule without table or column_name must list detectors or patterns"
                     + " (masking every value is not a default)");
         }
-        if (rule.detectors().contains(null)) {
-            throw new IllegalArgumentException(where + ".detectors has an empty entry");
-        }
         List<Detector> detectors = new ArrayList<>();
         for (DetectorKind kind : rule.detectors()) {
             detectors.add(Detector.of(kind));

@@ -60,16 +60,27 @@ public record MaskingRule(
     public MaskingRule {
         name = name == null ? id : name;
         enabled = enabled == null ? Boolean.TRUE : enabled;
-        targets = targets == null ? List.of() : List.copyOf(targets);
+        targets = copy(targets, "targets");
         appliesTo = appliesTo == null ? IdentitySelector.NOBODY : appliesTo;
         exempt = exempt == null ? IdentitySelector.NOBODY : exempt;
         schema = schema == null ? "*" : schema;
-        detectors = detectors == null ? List.of() : List.copyOf(detectors);
-        patterns = patterns == null ? List.of() : List.copyOf(patterns);
+        detectors = copy(detectors, "detectors");
+        patterns = copy(patterns, "patterns");
         scope = scope == null ? DetectorScope.COMPUTED : scope;
         strategy = strategy == null ? StrategyKind.REDACT : strategy;
         // Map.copyOf rejects null values; YAML may produce them, validation reports them.
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /** A null-free copy; YAML "- " with nothing after it gives a null entry. */
+    static <T> List<T> copy(List<T> list, String key) {
+        if (list == null) {
+            return List.of();
+        }
+        if (list.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(key + " has an empty entry");
+        }
+        return List.copyOf(list);
     }
 
     public boolean usesDetectors() {

@@ -101,8 +101,10 @@ final class ValueMasker {
                 if (type.kind() == PgType.TEXT || type.kind() == PgType.BPCHAR) {
                     replaced = MaskingStrategy.fitText(type, replaced);
                 }
-                byte[] out = ValueCodec.encode(type, format, replaced);
-                return out == null ? SQL_NULL : out;
+                // Text forms (and the binary forms of text, json) are UTF-8; jsonb adds its version byte.
+                return binary && type.kind() == PgType.JSONB
+                        ? ValueCodec.encode(type, format, replaced)
+                        : replaced.getBytes(UTF_8);
             }
             case INT8, NUMERIC -> {
                 if (binary && type.kind() == PgType.INT8 && length == 8) {
