@@ -119,7 +119,7 @@ sealed interface MaskingStrategy {
                     int hostBits = address.length * 8;
                     yield new InetValue(address, cidr ? inet.bits() : hostBits).toText(cidr);
                 }
-                case BOOL, FLOAT4, FLOAT8, TIME, TIMETZ, INTERVAL, BYTEA, ARRAY, RECORD, OTHER -> redactionOf(type);
+                case BOOL, FLOAT4, FLOAT8, TIME, TIMETZ, INTERVAL, BYTEA, XML, ARRAY, RECORD, OTHER -> redactionOf(type);
             };
         }
 
@@ -183,7 +183,7 @@ sealed interface MaskingStrategy {
                 return redactionOf(type);
             }
             return switch (type.kind()) {
-                case TEXT, BPCHAR, OTHER -> fitText(type, token(canonical, tokenizer));
+                case TEXT, BPCHAR, XML, OTHER -> fitText(type, token(canonical, tokenizer));
                 case JSON, JSONB -> "\"" + token(canonical, tokenizer) + "\"";
                 case INT2 -> Long.toString(tokenizer.number(canonical) % (Short.MAX_VALUE + 1L));
                 case INT4 -> Long.toString(tokenizer.number(canonical) % (Integer.MAX_VALUE + 1L));
@@ -279,6 +279,7 @@ sealed interface MaskingStrategy {
         public String maskValue(ValueType type, String canonical, Tokenizer tokenizer) {
             return switch (type.kind()) {
                 case TEXT, BPCHAR -> fitText(type, value);
+                case XML -> value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
                 case JSON, JSONB -> jsonString(value);
                 case BYTEA -> "\\x" + HexFormat.of().formatHex(value.getBytes(UTF_8));
                 case OTHER -> value;
@@ -301,7 +302,7 @@ sealed interface MaskingStrategy {
             case BOOL -> "f";
             case INT2, INT4, INT8, FLOAT4, FLOAT8 -> "0";
             case NUMERIC -> withScale(BigDecimal.ZERO, type);
-            case TEXT, BPCHAR, OTHER -> fitText(type, TEXT_MASK);
+            case TEXT, BPCHAR, XML, OTHER -> fitText(type, TEXT_MASK);
             case JSON, JSONB -> "\"" + TEXT_MASK + "\"";
             case BYTEA -> "\\x";
             case DATE -> "1970-01-01";
@@ -369,7 +370,7 @@ sealed interface MaskingStrategy {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean safe = c < 128 && (Character.isLetterOrDigit(c) || "*_.@#-[]<>:".indexOf(c) >= 0);
+            boolean safe = c < 128 && (Character.isLetterOrDigit(c) || "*_.@#-[]:".indexOf(c) >= 0);
             out.append(safe ? c : '*');
         }
         return out.toString();

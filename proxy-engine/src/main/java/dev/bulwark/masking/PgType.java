@@ -14,8 +14,10 @@ enum PgType {
     NUMERIC,
     FLOAT4,
     FLOAT8,
-    /** text, varchar, name, unknown, xml: any UTF-8 string. */
+    /** text, varchar, name, unknown: any UTF-8 string. */
     TEXT,
+    /** xml: a string that must stay well-formed XML content. */
+    XML,
     /** bpchar and "char": blank padded to a fixed length. */
     BPCHAR,
     JSON,
@@ -74,7 +76,7 @@ enum PgType {
             Map.entry(OID_INT4, INT4),
             Map.entry(OID_TEXT, TEXT),
             Map.entry(OID_JSON, JSON),
-            Map.entry(OID_XML, TEXT),
+            Map.entry(OID_XML, XML),
             Map.entry(OID_CIDR, CIDR),
             Map.entry(OID_FLOAT4, FLOAT4),
             Map.entry(OID_FLOAT8, FLOAT8),

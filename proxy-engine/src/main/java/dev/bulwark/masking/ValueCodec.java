@@ -51,7 +51,7 @@ final class ValueCodec {
             case NUMERIC -> canonicalNumeric(text.trim());
             case FLOAT4 -> canonicalFloat(Float.parseFloat(floatText(text)));
             case FLOAT8 -> canonicalDouble(Double.parseDouble(floatText(text)));
-            case TEXT, JSON, JSONB, ARRAY, RECORD, OTHER, INTERVAL -> text;
+            case TEXT, XML, JSON, JSONB, ARRAY, RECORD, OTHER, INTERVAL -> text;
             case BPCHAR -> stripTrailingSpaces(text);
             case BYTEA -> "\\x" + HEX.formatHex(parseByteaText(text));
             case DATE -> isInfinity(text) ? text.trim() : Temporals.formatDate(Temporals.parseDate(text));
@@ -99,7 +99,7 @@ final class ValueCodec {
                 expectLength(bytes, 8);
                 yield canonicalDouble(in.getDouble());
             }
-            case TEXT, JSON -> new String(bytes, UTF_8);
+            case TEXT, XML, JSON -> new String(bytes, UTF_8);
             case BPCHAR -> stripTrailingSpaces(new String(bytes, UTF_8));
             case JSONB -> {
                 if (bytes.length < 1 || bytes[0] != 1) {
@@ -184,7 +184,7 @@ final class ValueCodec {
             case NUMERIC -> NumericCodec.encode(text);
             case FLOAT4 -> ByteBuffer.allocate(4).putFloat(Float.parseFloat(floatText(text))).array();
             case FLOAT8 -> ByteBuffer.allocate(8).putDouble(Double.parseDouble(floatText(text))).array();
-            case TEXT, BPCHAR, JSON -> text.getBytes(UTF_8);
+            case TEXT, XML, BPCHAR, JSON -> text.getBytes(UTF_8);
             case JSONB -> {
                 byte[] json = text.getBytes(UTF_8);
                 byte[] out = new byte[json.length + 1];

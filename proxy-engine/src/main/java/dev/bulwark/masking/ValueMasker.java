@@ -70,7 +70,7 @@ final class ValueMasker {
     private byte[] detect(ValueType type, DetectorSet detectors, int format, ByteBuf buf, int index, int length) {
         boolean binary = format == ResultColumn.BINARY;
         switch (type.kind()) {
-            case TEXT, BPCHAR, JSON, JSONB, ARRAY, RECORD, OTHER -> {
+            case TEXT, BPCHAR, XML, JSON, JSONB, ARRAY, RECORD, OTHER -> {
                 if (binary && (type.kind() == PgType.ARRAY || type.kind() == PgType.RECORD)) {
                     return binaryContainer(type, detectors, buf, index, length);
                 }

@@ -42,7 +42,7 @@ record ValueType(PgType kind, int typeOid, int typeModifier) {
     /** Whether detectors read this type as text (its text form may embed free text). */
     boolean textual() {
         return switch (kind) {
-            case TEXT, BPCHAR, JSON, JSONB, ARRAY, RECORD, OTHER -> true;
+            case TEXT, BPCHAR, XML, JSON, JSONB, ARRAY, RECORD, OTHER -> true;
             case BOOL, INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8, BYTEA, DATE, TIME, TIMETZ, TIMESTAMP,
                     TIMESTAMPTZ, INTERVAL, UUID, INET, CIDR -> false;
         };

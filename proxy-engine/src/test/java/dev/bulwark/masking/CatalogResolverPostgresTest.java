@@ -174,6 +174,59 @@ class CatalogResolverPostgresTest {
     }
 
     @Test
+    void everyStrategyOnEveryTypeIsAcceptedByPostgres() throws Exception {
+        client.query("""
+                CREATE TABLE IF NOT EXISTS typed (b bool, i2 int2, i4 int4, i8 int8, n numeric(10,2), nu numeric,
+                    f4 float4, f8 float8, t text, vc varchar(8), bc char(6), ch "char", j json, jb jsonb, by bytea,
+                    d date, tm time, ttz timetz, ts timestamp(3), tstz timestamptz, iv interval, u uuid, ip inet,
+                    cd cidr, arr text[], pt point, xm xml);
+                TRUNCATE typed;
+                INSERT INTO typed VALUES (true, 12345, 123456789, 4111111111111111, 12345.67, -98765.4321, 3.25,
+                    12345.678, 'alice@example.com', 'secret12', 'AB12', 'x', '{"a": "alice@example.com"}',
+                    '{"a": [1, 2]}', '\\x616c696365', '1987-06-05', '12:34:56.5', '12:34:56+02',
+                    '2024-01-31 12:34:56.789', '2024-01-31 12:34:56.789+01', '1 day 02:00:00',
+                    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '192.168.12.34/24', '10.1.2.128/25', '{a,b}', '(1,2)',
+                    '<a>alice</a>');
+                """);
+        for (String strategy : List.of("redact", "partial", "tokenize", "null_out", "fixed")) {
+            String params = strategy.equals("fixed") ? ", params: {value: MASKED}" : "";
+            SessionMasking session = TestData.policy("rules:\n  - {id: all, table: typed, column: '*', strategy: "
+                    + strategy + params + "}\n").forSession(TestData.ALICE, "t");
+            for (int format : new int[] {0, 1}) {
+                RawPgClient.Result result = client.extended("SELECT * FROM typed", format, List.of());
+                assertNull(result.error());
+                RowMasker masker = session.rowMasker(result.columns(), catalog.resolve(
+                        session.tableOidsToResolve(result.columns())).get(30, TimeUnit.SECONDS));
+                ByteBuf row = result.rows().get(0).buf();
+                ByteBuf out = masker.apply(row, ByteBufAllocator.DEFAULT);
+                List<byte[]> before = RawPgClient.values(row);
+                List<byte[]> after = RawPgClient.values(out);
+                for (int i = 0; i < after.size(); i++) {
+                    ResultColumn column = result.columns().get(i);
+                    byte[] value = after.get(i);
+                    String where = strategy + " " + (format == 0 ? "text" : "binary") + " " + column.name();
+                    if (!strategy.equals("null_out") && !column.name().equals("arr") && !column.name().equals("b")
+                            && !(format == 1 && column.name().equals("pt"))) {
+                        assertTrue(value != null && !Arrays.equals(before.get(i), value), where + " was not masked");
+                    }
+                    if (column.name().equals("pt") && format == 0 && value != null) {
+                        // A type masking does not know gets a text placeholder (documented): valid text, not a point.
+                        assertTrue(new String(value, UTF_8).startsWith("****") || strategy.equals("tokenize")
+                                || strategy.equals("fixed"), where);
+                        continue;
+                    }
+                    // PostgreSQL's own input (text) or receive (binary) function must accept the masked value.
+                    RawPgClient.Result echo = client.extended("SELECT $1::text", 0,
+                            List.of(new RawPgClient.Param(column.typeOid(), format, value)));
+                    assertNull(echo.error(), () -> where + ": " + RawPgClient.errorFields(echo.error()).get('M')
+                            + " for " + (value == null ? "NULL" : new String(value, UTF_8)));
+                }
+                out.release();
+            }
+        }
+    }
+
+    @Test
     void cacheAndInvalidationAfterDdl() throws Exception {
         int customers = oid("customers");
         catalog.resolve(Set.of(customers)).get(30, TimeUnit.SECONDS);
