@@ -226,7 +226,7 @@ public final class CopyMasker {
                 continue;
             }
             if (plan instanceof ColumnPlan.Detect detect
-                    && !detect.detectors().mightMatch(line, fieldStart, fieldEnd)) {
+                    && !values.mightMatch(detect.detectors(), line, fieldStart, fieldEnd)) {
                 continue; // the raw bytes cannot hold a finding: skip decoding
             }
             String value = csv ? decodeCsv(line, fieldStart, fieldEnd) : decodeText(line, fieldStart, fieldEnd);

@@ -1,7 +1,5 @@
 package dev.bulwark.masking;
 
-import io.netty.buffer.ByteBuf;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,10 +37,6 @@ final class DetectorSet {
         this.maxScanBytes = maxScanBytes;
     }
 
-    List<Binding> bindings() {
-        return bindings;
-    }
-
     boolean isEmpty() {
         return bindings.isEmpty();
     }
@@ -56,8 +50,8 @@ final class DetectorSet {
     }
 
     /** Allocation-free: false means no detector can match these bytes. */
-    boolean mightMatch(ByteBuf buf, int from, int to) {
-        return (TextFeatures.scan(buf, from, to) & features) != 0;
+    boolean mightMatch(byte[] bytes, int from, int to) {
+        return (TextFeatures.scan(bytes, from, to) & features) != 0;
     }
 
     boolean mightMatch(CharSequence text) {

@@ -10,7 +10,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * How a value is replaced. Every strategy writes a value that is valid for the column's type (see
- * the table in {@code masking.md}): a masked number is still a number, a date still a date, a
+ * the table in the package documentation): a masked number is still a number, a date still a date, a
  * varchar(n) no longer than n, a bpchar(n) exactly n characters. Where a type cannot hold the
  * replacement the result is SQL NULL (arrays, records) or, for a type masking does not know, a
  * text placeholder in text format and NULL in binary.

@@ -1,7 +1,5 @@
 package dev.bulwark.masking;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * A single allocation-free pass over a value that says which detectors could possibly match, so
  * the common case (a value with nothing sensitive in it) never decodes a String or runs a regex.
@@ -22,9 +20,9 @@ final class TextFeatures {
     private TextFeatures() {
     }
 
-    /** Scans bytes (UTF-8; bytes of multi-byte characters count as "other"). */
-    static int scan(ByteBuf buf, int from, int to) {
-        return scan(buf, null, from, to);
+    /** Scans UTF-8 bytes (bytes of multi-byte characters count as "other"). */
+    static int scan(byte[] bytes, int from, int to) {
+        return scan(bytes, null, from, to);
     }
 
     static int scan(CharSequence text) {
@@ -32,13 +30,13 @@ final class TextFeatures {
     }
 
     /** One loop with only local state, so nothing is allocated per value. */
-    private static int scan(ByteBuf buf, CharSequence text, int from, int to) {
+    private static int scan(byte[] bytes, CharSequence text, int from, int to) {
         int bits = ALWAYS;
         int run = 0;
         int separators = 0;
         boolean runHasPlus = false;
         for (int i = from; i < to; i++) {
-            byte b = at(buf, text, i, to);
+            byte b = at(bytes, text, i, to);
             if (b >= '0' && b <= '9') {
                 run++;
                 separators = 0;
@@ -70,50 +68,50 @@ final class TextFeatures {
             switch (b) {
                 case '@' -> bits |= AT;
                 case 'e' -> {
-                    if (at(buf, text, i + 1, to) == 'y' && at(buf, text, i + 2, to) == 'J') {
+                    if (at(bytes, text, i + 1, to) == 'y' && at(bytes, text, i + 2, to) == 'J') {
                         bits |= JWT;
                     }
                 }
                 case 'A' -> {
-                    if (upper(at(buf, text, i + 1, to)) && upper(at(buf, text, i + 2, to))
-                            && upper(at(buf, text, i + 3, to))) {
+                    if (upper(at(bytes, text, i + 1, to)) && upper(at(bytes, text, i + 2, to))
+                            && upper(at(bytes, text, i + 3, to))) {
                         bits |= API_KEY;
                     }
                 }
                 case 'g' -> {
-                    if (at(buf, text, i + 1, to) == 'h' && (at(buf, text, i + 3, to) == '_'
-                            || at(buf, text, i + 2, to) == 'i')) {
+                    if (at(bytes, text, i + 1, to) == 'h' && (at(bytes, text, i + 3, to) == '_'
+                            || at(bytes, text, i + 2, to) == 'i')) {
                         bits |= API_KEY;
                     }
                 }
                 case 'x' -> {
-                    if (at(buf, text, i + 1, to) == 'o' && at(buf, text, i + 2, to) == 'x') {
+                    if (at(bytes, text, i + 1, to) == 'o' && at(bytes, text, i + 2, to) == 'x') {
                         bits |= API_KEY;
                     }
                 }
                 case 'k' -> {
-                    if (at(buf, text, i + 1, to) == '_' && (at(buf, text, i + 2, to) == 'l'
-                            || at(buf, text, i + 2, to) == 't')) {
+                    if (at(bytes, text, i + 1, to) == '_' && (at(bytes, text, i + 2, to) == 'l'
+                            || at(bytes, text, i + 2, to) == 't')) {
                         bits |= API_KEY;
                     }
                 }
                 default -> {
                 }
             }
-            if (letter(b) && letter(at(buf, text, i + 1, to)) && digit(at(buf, text, i + 2, to))
-                    && digit(at(buf, text, i + 3, to))) {
+            if (letter(b) && letter(at(bytes, text, i + 1, to)) && digit(at(bytes, text, i + 2, to))
+                    && digit(at(bytes, text, i + 3, to))) {
                 bits |= IBAN;
             }
         }
         return bits;
     }
 
-    private static byte at(ByteBuf buf, CharSequence text, int i, int to) {
+    private static byte at(byte[] bytes, CharSequence text, int i, int to) {
         if (i >= to) {
             return 0;
         }
-        if (buf != null) {
-            return buf.getByte(i);
+        if (bytes != null) {
+            return bytes[i];
         }
         char c = text.charAt(i);
         return c < 128 ? (byte) c : (byte) 0x80;

@@ -19,9 +19,25 @@ final class ValueMasker {
     static final byte[] SQL_NULL = new byte[0];
 
     private final Tokenizer tokenizer;
+    /** Values are copied here to be pre-scanned: one bulk copy beats a checked read per byte. */
+    private byte[] scratch = new byte[256];
 
     ValueMasker(Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
+    }
+
+    /** Allocation-free (once the scratch array is large enough): could a detector match these bytes? */
+    boolean mightMatch(DetectorSet detectors, ByteBuf buf, int from, int to) {
+        int length = to - from;
+        if (buf.hasArray()) {
+            int offset = buf.arrayOffset();
+            return detectors.mightMatch(buf.array(), offset + from, offset + to);
+        }
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        buf.getBytes(from, scratch, 0, length);
+        return detectors.mightMatch(scratch, 0, length);
     }
 
     byte[] mask(ColumnPlan plan, int format, ByteBuf buf, int index, int length) {
@@ -87,7 +103,7 @@ final class ValueMasker {
                 if (length - offset > detectors.maxScanBytes()) {
                     return encodeMasked(type, MaskingStrategy.Redact.INSTANCE, null, format);
                 }
-                if (!detectors.mightMatch(buf, index + offset, index + length)) {
+                if (!mightMatch(detectors, buf, index + offset, index + length)) {
                     return UNCHANGED;
                 }
                 String text = buf.toString(index + offset, length - offset, UTF_8);
@@ -112,7 +128,7 @@ final class ValueMasker {
                     if (value > -1_000_000 && value < 1_000_000) {
                         return UNCHANGED; // too short for any detector
                     }
-                } else if (!binary && !detectors.mightMatch(buf, index, index + length)) {
+                } else if (!binary && !mightMatch(detectors, buf, index, index + length)) {
                     return UNCHANGED;
                 }
                 String canonical = ValueCodec.canonical(type, format, buf, index, length);
@@ -128,7 +144,7 @@ final class ValueMasker {
                 }
                 byte[] raw;
                 if (binary) {
-                    if (!detectors.mightMatch(buf, index, index + length)) {
+                    if (!mightMatch(detectors, buf, index, index + length)) {
                         return UNCHANGED;
                     }
                     raw = new byte[length];

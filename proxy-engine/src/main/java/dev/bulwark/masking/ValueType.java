@@ -38,13 +38,4 @@ record ValueType(PgType kind, int typeOid, int typeModifier) {
     int numericScale() {
         return typeModifier >= 4 ? ((((typeModifier - 4) & 0x7ff) ^ 1024) - 1024) : 0;
     }
-
-    /** Whether detectors read this type as text (its text form may embed free text). */
-    boolean textual() {
-        return switch (kind) {
-            case TEXT, BPCHAR, XML, JSON, JSONB, ARRAY, RECORD, OTHER -> true;
-            case BOOL, INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8, BYTEA, DATE, TIME, TIMETZ, TIMESTAMP,
-                    TIMESTAMPTZ, INTERVAL, UUID, INET, CIDR -> false;
-        };
-    }
 }
