@@ -166,7 +166,7 @@ public final class CatalogResolver implements AutoCloseable {
                     }
                     CatalogTable table = byOid.get(oid);
                     return Optional.ofNullable(table != null ? table : loadLocked(Set.of(oid)).get(oid));
-                } catch (SQLException e) {
+                } catch (SQLException | RuntimeException e) {
                     failedLocked(e);
                     return Optional.<CatalogTable>empty();
                 }

@@ -22,99 +22,117 @@ final class TextFeatures {
 
     /** Scans UTF-8 bytes (bytes of multi-byte characters count as "other"). */
     static int scan(byte[] bytes, int from, int to) {
-        return scan(bytes, null, from, to);
+        return scanBytes(bytes, from, to);
     }
 
+    /** For texts already decoded (messages, values about to be searched): allocates a copy. */
     static int scan(CharSequence text) {
-        return scan(null, text, 0, text.length());
+        byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return scanBytes(bytes, 0, bytes.length);
     }
 
-    /** One loop with only local state, so nothing is allocated per value. */
-    private static int scan(byte[] bytes, CharSequence text, int from, int to) {
+    private static final byte OTHER = 0;
+    private static final byte DIGIT = 1;
+    private static final byte SEPARATOR = 2;
+    private static final byte PLUS = 3;
+    private static final byte AT_SIGN = 4;
+    /** First letters of the key and token shapes: e (eyJ), A (AKIA), g (ghp_), x (xox), k (sk_live). */
+    private static final byte TRIGGER = 5;
+    private static final byte[] CLASSES = new byte[256];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            CLASSES[c] = DIGIT;
+        }
+        for (char c : " -.()/".toCharArray()) {
+            CLASSES[c] = SEPARATOR;
+        }
+        CLASSES['+'] = PLUS;
+        CLASSES['@'] = AT_SIGN;
+        for (char c : "eAgxk".toCharArray()) {
+            CLASSES[c] = TRIGGER;
+        }
+    }
+
+    /**
+     * One loop with only local state, so nothing is allocated per value; a table lookup per byte
+     * keeps ordinary letters on the shortest path.
+     */
+    private static int scanBytes(byte[] bytes, int from, int to) {
         int bits = ALWAYS;
         int run = 0;
         int separators = 0;
         boolean runHasPlus = false;
         for (int i = from; i < to; i++) {
-            byte b = at(bytes, text, i, to);
-            if (b >= '0' && b <= '9') {
-                run++;
-                separators = 0;
-                if (run >= 13) {
-                    bits |= DIGITS_13;
+            byte b = bytes[i];
+            switch (CLASSES[b & 0xff]) {
+                case DIGIT -> {
+                    run++;
+                    separators = 0;
+                    if (run >= 13) {
+                        bits |= DIGITS_13;
+                    }
+                    if (run >= 10 || run >= 7 && runHasPlus) {
+                        bits |= PHONE;
+                    }
+                    if (run >= 9) {
+                        bits |= DIGITS_9;
+                    }
+                    // An IBAN starts with two letters and two digits: look back from the second digit.
+                    if (i - 3 >= from && digit(at(bytes, i - 1, to)) && letter(at(bytes, i - 2, to))
+                            && letter(at(bytes, i - 3, to))) {
+                        bits |= IBAN;
+                    }
                 }
-                if (run >= 10 || run >= 7 && runHasPlus) {
-                    bits |= PHONE;
+                case SEPARATOR -> {
+                    if (++separators > 2) {
+                        run = 0;
+                        runHasPlus = false;
+                    }
                 }
-                if (run >= 9) {
-                    bits |= DIGITS_9;
-                }
-                continue;
-            }
-            if (b == ' ' || b == '-' || b == '.' || b == '(' || b == ')' || b == '/' || b == '+') {
-                if (++separators > 2) {
-                    run = 0;
-                    runHasPlus = false;
-                }
-                if (b == '+') {
+                case PLUS -> {
+                    ++separators;
                     run = 0;
                     runHasPlus = true;
                 }
-                continue;
-            }
-            run = 0;
-            separators = 0;
-            runHasPlus = false;
-            switch (b) {
-                case '@' -> bits |= AT;
-                case 'e' -> {
-                    if (at(bytes, text, i + 1, to) == 'y' && at(bytes, text, i + 2, to) == 'J') {
-                        bits |= JWT;
-                    }
+                case AT_SIGN -> {
+                    bits |= AT;
+                    run = 0;
+                    separators = 0;
+                    runHasPlus = false;
                 }
-                case 'A' -> {
-                    if (upper(at(bytes, text, i + 1, to)) && upper(at(bytes, text, i + 2, to))
-                            && upper(at(bytes, text, i + 3, to))) {
-                        bits |= API_KEY;
-                    }
-                }
-                case 'g' -> {
-                    if (at(bytes, text, i + 1, to) == 'h' && (at(bytes, text, i + 3, to) == '_'
-                            || at(bytes, text, i + 2, to) == 'i')) {
-                        bits |= API_KEY;
-                    }
-                }
-                case 'x' -> {
-                    if (at(bytes, text, i + 1, to) == 'o' && at(bytes, text, i + 2, to) == 'x') {
-                        bits |= API_KEY;
-                    }
-                }
-                case 'k' -> {
-                    if (at(bytes, text, i + 1, to) == '_' && (at(bytes, text, i + 2, to) == 'l'
-                            || at(bytes, text, i + 2, to) == 't')) {
-                        bits |= API_KEY;
-                    }
+                case TRIGGER -> {
+                    run = 0;
+                    separators = 0;
+                    runHasPlus = false;
+                    bits |= trigger(b, bytes, i, to);
                 }
                 default -> {
+                    run = 0;
+                    separators = 0;
+                    runHasPlus = false;
                 }
-            }
-            if (letter(b) && letter(at(bytes, text, i + 1, to)) && digit(at(bytes, text, i + 2, to))
-                    && digit(at(bytes, text, i + 3, to))) {
-                bits |= IBAN;
             }
         }
         return bits;
     }
 
-    private static byte at(byte[] bytes, CharSequence text, int i, int to) {
-        if (i >= to) {
-            return 0;
-        }
-        if (bytes != null) {
-            return bytes[i];
-        }
-        char c = text.charAt(i);
-        return c < 128 ? (byte) c : (byte) 0x80;
+    private static int trigger(byte b, byte[] bytes, int i, int to) {
+        return switch (b) {
+            case 'e' -> at(bytes, i + 1, to) == 'y' && at(bytes, i + 2, to) == 'J' ? JWT : 0;
+            case 'A' -> upper(at(bytes, i + 1, to)) && upper(at(bytes, i + 2, to))
+                    && upper(at(bytes, i + 3, to)) ? API_KEY : 0;
+            case 'g' -> at(bytes, i + 1, to) == 'h'
+                    && (at(bytes, i + 3, to) == '_' || at(bytes, i + 2, to) == 'i') ? API_KEY : 0;
+            case 'x' -> at(bytes, i + 1, to) == 'o' && at(bytes, i + 2, to) == 'x' ? API_KEY : 0;
+            case 'k' -> at(bytes, i + 1, to) == '_'
+                    && (at(bytes, i + 2, to) == 'l' || at(bytes, i + 2, to) == 't') ? API_KEY : 0;
+            default -> 0;
+        };
+    }
+
+    private static byte at(byte[] bytes, int i, int to) {
+        return i < to ? bytes[i] : 0;
     }
 
     private static boolean upper(byte b) {

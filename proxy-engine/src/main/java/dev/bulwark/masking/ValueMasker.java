@@ -17,6 +17,7 @@ final class ValueMasker {
 
     static final byte[] UNCHANGED = new byte[0];
     static final byte[] SQL_NULL = new byte[0];
+    private static final int MAX_SCRATCH = 64 * 1024;
 
     private final Tokenizer tokenizer;
     /** Values are copied here to be pre-scanned: one bulk copy beats a checked read per byte. */
@@ -33,11 +34,12 @@ final class ValueMasker {
             int offset = buf.arrayOffset();
             return detectors.mightMatch(buf.array(), offset + from, offset + to);
         }
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
-        buf.getBytes(from, scratch, 0, length);
-        return detectors.mightMatch(scratch, 0, length);
+        // Large values get a one-off array, so a masker never keeps more than 64 KiB alive.
+        byte[] target = length <= scratch.length ? scratch
+                : length <= MAX_SCRATCH ? (scratch = new byte[Math.max(length, Math.min(MAX_SCRATCH, scratch.length * 2))])
+                : new byte[length];
+        buf.getBytes(from, target, 0, length);
+        return detectors.mightMatch(target, 0, length);
     }
 
     byte[] mask(ColumnPlan plan, int format, ByteBuf buf, int index, int length) {

@@ -86,9 +86,13 @@ final class TestPostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         catalogExecutor.shutdownNow();
-        catalogExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            catalogExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         postgres.close();
     }
 }
