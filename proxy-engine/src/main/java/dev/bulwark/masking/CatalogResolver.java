@@ -70,6 +70,14 @@ public final class CatalogResolver implements AutoCloseable {
             JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
             WHERE r.ev_class = ANY(?::pg_catalog.oid[]) AND r.rulename = '_RETURN'
               AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> r.ev_class""";
+    private static final String ANCESTORS = """
+            WITH RECURSIVE up(child, parent) AS (
+                SELECT i.inhrelid, i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = ANY(?::pg_catalog.oid[])
+                UNION
+                SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)
+            SELECT up.child, n.nspname, c.relname
+            FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace""";
     private static final String REGCLASS = "SELECT pg_catalog.to_regclass(?)::pg_catalog.oid";
 
     private final Supplier<Connection> connections;
@@ -192,7 +200,7 @@ public final class CatalogResolver implements AutoCloseable {
 
     // ---- loading (on the executor, holding lock) ----------------------------------------------
 
-    private record Relation(int oid, TableName name, char kind, List<RawColumn> columns) {
+    private record Relation(int oid, TableName name, char kind, List<RawColumn> columns, List<TableName> ancestors) {
     }
 
     private record RawColumn(int attnum, String name, int typeOid, int baseTypeOid, int typeModifier,
@@ -288,7 +296,9 @@ public final class CatalogResolver implements AutoCloseable {
                 return new ColumnSource.Unknown("column not found");
             }
             if (!isView(relation.kind())) {
-                return new ColumnSource.Base(new ColumnName(relation.name(), column.get().name()));
+                String name = column.get().name();
+                return new ColumnSource.Base(new ColumnName(relation.name(), name),
+                        relation.ancestors().stream().map(ancestor -> new ColumnName(ancestor, name)).toList());
             }
             List<ViewQueryTree.Target> targets = viewTargets.get(oid);
             if (targets == null) {
@@ -330,7 +340,10 @@ public final class CatalogResolver implements AutoCloseable {
                 }
                 for (int attnum : attnums) {
                     switch (source(read.table(), attnum, depth + 1)) {
-                        case ColumnSource.Base base -> columns.add(base.column());
+                        case ColumnSource.Base base -> {
+                            columns.add(base.column());
+                            columns.addAll(base.ancestors());
+                        }
                         case ColumnSource.Derived inner -> columns.addAll(inner.readsFrom());
                         case ColumnSource.Unknown unknown -> {
                             return unknown;
@@ -357,7 +370,7 @@ public final class CatalogResolver implements AutoCloseable {
                     int oid = (int) rows.getLong(1);
                     String kind = rows.getString(4);
                     found.put(oid, new Relation(oid, new TableName(rows.getString(2), rows.getString(3)),
-                            kind.isEmpty() ? '?' : kind.charAt(0), new ArrayList<>()));
+                            kind.isEmpty() ? '?' : kind.charAt(0), new ArrayList<>(), new ArrayList<>()));
                 }
             }
         }
@@ -372,6 +385,16 @@ public final class CatalogResolver implements AutoCloseable {
                     Relation relation = found.get((int) rows.getLong(1));
                     relation.columns().add(new RawColumn(rows.getInt(2), rows.getString(3), (int) rows.getLong(4),
                             (int) rows.getLong(5), rows.getInt(6), rows.getBoolean(7)));
+                }
+            }
+        }
+        // Partitions and inheritance children: the parents' names, so rules on a parent apply.
+        try (PreparedStatement statement = conn.prepareStatement(ANCESTORS)) {
+            statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            statement.setString(1, oidArray(found.keySet()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.get((int) rows.getLong(1)).ancestors().add(new TableName(rows.getString(2), rows.getString(3)));
                 }
             }
         }

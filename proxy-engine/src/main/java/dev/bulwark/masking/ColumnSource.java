@@ -1,5 +1,6 @@
 package dev.bulwark.masking;
 
+import java.util.List;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -12,10 +13,19 @@ import static java.util.Objects.requireNonNull;
  */
 public sealed interface ColumnSource {
 
-    /** The column holds the values of exactly this base table column. */
-    record Base(ColumnName column) implements ColumnSource {
+    /**
+     * The column holds the values of exactly this base table column. For a partition or an
+     * inheritance child, {@code ancestors} names the same column in its parent tables, so a rule on
+     * the parent also masks a query on the child.
+     */
+    record Base(ColumnName column, List<ColumnName> ancestors) implements ColumnSource {
         public Base {
             requireNonNull(column, "column is null");
+            ancestors = List.copyOf(requireNonNull(ancestors, "ancestors is null"));
+        }
+
+        public Base(ColumnName column) {
+            this(column, List.of());
         }
     }
 

@@ -41,7 +41,7 @@ final class ErrorDetailMasker {
 
     /** The detail with masked values, or null when it cannot be split safely. */
     String mask(String detail) {
-        if (!session.errorMayCarryMaskedValues(source)) {
+        if (!session.errorMayCarryMaskedValues(source, table)) {
             return detail;
         }
         StringBuilder out = new StringBuilder(detail.length());

@@ -276,12 +276,12 @@ public final class SessionMasking {
         return switch (source) {
             case ColumnSource.Base base -> {
                 for (CompiledRule rule : tableWhole) {
-                    if (rule.matches(base.column())) {
+                    if (matches(rule, base)) {
                         yield new ColumnPlan.Whole(type, rule.strategy(), rule.id(), "column rule on " + base.column());
                     }
                 }
                 DetectorSet detectors = detectors(rule -> rule.kind() == CompiledRule.Kind.TABLE_DETECT
-                        && rule.matches(base.column()) || scopedAll(rule));
+                        && matches(rule, base) || scopedAll(rule));
                 yield detectors.isEmpty() ? ColumnPlan.PASS : new ColumnPlan.Detect(type, detectors);
             }
             case ColumnSource.Derived derived -> {
@@ -345,9 +345,19 @@ public final class SessionMasking {
 
     /** The plan for a column of the error's table named in an error detail (null when not masked). */
     ColumnPlan planForErrorColumn(ErrorSource source, String columnName, Optional<CatalogTable> table) {
-        ValueType type = table.flatMap(t -> t.column(columnName))
-                .map(c -> ValueType.of(c.baseTypeOid(), c.typeModifier()))
-                .orElse(ValueType.TEXT);
+        Optional<CatalogColumn> known = table.flatMap(t -> t.column(columnName));
+        ValueType type = known.map(c -> ValueType.of(c.baseTypeOid(), c.typeModifier())).orElse(ValueType.TEXT);
+        if (known.isPresent() && known.get().source() instanceof ColumnSource.Base base) {
+            for (CompiledRule rule : tableWhole) {
+                if (matches(rule, base)) {
+                    return new ColumnPlan.Whole(type, rule.strategy(), rule.id(), "column rule");
+                }
+            }
+            DetectorSet detectors = detectors(rule -> rule.kind() == CompiledRule.Kind.TABLE_DETECT && matches(rule, base));
+            if (!detectors.isEmpty()) {
+                return new ColumnPlan.Detect(type, detectors);
+            }
+        }
         if (source.known()) {
             ColumnName column = new ColumnName(source.tableName(), columnName);
             for (CompiledRule rule : tableWhole) {
@@ -368,16 +378,33 @@ public final class SessionMasking {
     }
 
     /** Whether an error about this table (or an unknown table) may carry masked values. */
-    boolean errorMayCarryMaskedValues(ErrorSource source) {
-        if (source.known()) {
-            return hasColumnRulesOn(source.tableName());
+    boolean errorMayCarryMaskedValues(ErrorSource source, Optional<CatalogTable> table) {
+        if (!source.known()) {
+            return hasTableRules();
         }
-        return hasTableRules();
+        if (hasColumnRulesOn(source.tableName())) {
+            return true;
+        }
+        // A partition or child table: its columns may carry a parent's rules.
+        return table.isPresent() && table.get().columns().stream()
+                .anyMatch(column -> planForErrorColumn(source, column.name(), table) != ColumnPlan.PASS);
     }
 
     private boolean hasTableRules() {
         for (CompiledRule rule : active) {
             if (rule.kind() == CompiledRule.Kind.TABLE_WHOLE || rule.kind() == CompiledRule.Kind.TABLE_DETECT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(CompiledRule rule, ColumnSource.Base base) {
+        if (rule.matches(base.column())) {
+            return true;
+        }
+        for (ColumnName ancestor : base.ancestors()) {
+            if (rule.matches(ancestor)) {
                 return true;
             }
         }

@@ -156,6 +156,33 @@ class CatalogResolverPostgresTest {
     }
 
     @Test
+    void partitionsAndInheritanceChildrenCarryTheirParentsRules() throws Exception {
+        client.query("""
+                CREATE TABLE events (id int, email text, at date) PARTITION BY RANGE (at);
+                CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+                INSERT INTO events VALUES (1, 'alice@example.com', '2024-05-01');
+                CREATE TABLE people (id int, email text);
+                CREATE TABLE staff (badge text) INHERITS (people);
+                INSERT INTO staff VALUES (2, 'bob@example.org', 'B-7');
+                """);
+        SessionMasking session = TestData.policy("""
+                rules:
+                  - {id: events, schema: public, table: events, column: email, strategy: redact}
+                  - {id: people, table: people, column: email, strategy: redact}
+                """).forSession(TestData.ALICE, "t");
+        assertEquals(List.of("1", "****", "2024-05-01"), mask(session, client.query("SELECT * FROM events_2024")).values());
+        assertEquals(List.of("1", "****", "2024-05-01"), mask(session, client.query("SELECT * FROM events")).values());
+        assertEquals(List.of("2", "****", "B-7"), mask(session, client.query("SELECT * FROM staff")).values());
+        // an error on the partition names the partition: its parent's rule still applies
+        RawPgClient.Message error = client.query("CREATE UNIQUE INDEX ON events_2024 (email); "
+                + "INSERT INTO events_2024 VALUES (3, 'alice@example.com', '2024-06-01')").error();
+        var fields = RawPgClient.errorFields(error);
+        ErrorSource source = new ErrorSource(fields.get('s'), fields.get('t'));
+        Optional<CatalogTable> table = catalog.resolveTable("public." + fields.get('t')).get(30, TimeUnit.SECONDS);
+        assertEquals("Key (email)=(****) already exists.", session.maskMessageField('D', fields.get('D'), source, table));
+    }
+
+    @Test
     void binaryResultsAreMaskedAndPostgresAcceptsTheMaskedValues() throws Exception {
         RawPgClient.Result binary = client.extended("SELECT * FROM customers ORDER BY id", 1, List.of());
         Masked masked = mask(ALICE, binary);
