@@ -18,7 +18,6 @@ import dev.bulwark.store.Write;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -460,7 +459,6 @@ public final class Recorder implements AutoCloseable {
             tentative.admin(ENGINE, AdminAction.RECORDING_GAP, "", FrameJson.writeValue(details), now);
         }
         Set<SessionRecording> restarted = new HashSet<>();
-        int frames = 0;
         for (Item item : batch) {
             switch (item) {
                 case FrameItem frame -> {
@@ -481,7 +479,6 @@ public final class Recorder implements AutoCloseable {
                         tentative.writes.add(new Write.EndSession(session.sessionId(), frame.atMicros(),
                                 end.reason().name(), end.detail()));
                     }
-                    frames++;
                 }
                 case AdminItem admin -> tentative.admin(admin.actor(), admin.action(), admin.target(),
                         admin.details(), admin.atMicros());
@@ -540,9 +537,6 @@ public final class Recorder implements AutoCloseable {
         framesLost.addAndGet(lost);
         if (lost > 0) {
             LOG.error("recorder for node {}: {} ASYNC frames lost ({})", nodeId, lost, failureState);
-        }
-        if (frames == 0 && batch.isEmpty()) {
-            LOG.debug("recorder for node {}: store still failing", nodeId);
         }
     }
 
@@ -737,9 +731,5 @@ public final class Recorder implements AutoCloseable {
     @Override
     public String toString() {
         return "Recorder[node=" + nodeId + ", healthy=" + healthy + "]";
-    }
-
-    static Instant instant(long micros) {
-        return Micros.toInstant(micros);
     }
 }

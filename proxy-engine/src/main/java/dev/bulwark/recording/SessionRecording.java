@@ -93,6 +93,16 @@ public final class SessionRecording {
         return record(new FramePayload.SessionEnd(reason, detail));
     }
 
+    /**
+     * Whether the engine may run a statement of this session now: always for ASYNC, and for STRICT
+     * only while the recorder is healthy. When false, answer the client with
+     * {@link RecordingUnavailableException#SQLSTATE} and {@link RecordingUnavailableException#CLIENT_MESSAGE}
+     * without forwarding the statement. (A STRICT statement future that fails means the same.)
+     */
+    public boolean canRunStatements() {
+        return info.auditMode() == AuditMode.ASYNC || recorder.healthy();
+    }
+
     /** Whether {@link #end} was called. */
     public synchronized boolean ended() {
         return ended;

@@ -95,6 +95,12 @@ public final class AuditKeyFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING);
         }
+        // Make the rename itself durable, so a crash cannot bring back the previous key.
+        try (FileChannel directory = FileChannel.open(stateFile.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the file content itself was forced
+        }
     }
 
     /** Reads a key file given on the command line (seed or state). */

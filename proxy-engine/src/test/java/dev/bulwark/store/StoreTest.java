@@ -339,6 +339,7 @@ class StoreTest {
     @Test
     void aSecondWriterOnTheSameNodeIsRefused() throws Exception {
         try (AutoCloseable lease = store.acquireWriter()) {
+            assertTrue(lease != null);
             JdbcStore second = switch (dialect) {
                 case H2 -> TestStores.h2(tempDir);
                 case POSTGRESQL -> JdbcStore.postgres(postgresUrl(), "postgres", null, "local", false);
@@ -350,7 +351,7 @@ class StoreTest {
         }
         // released: it can be taken again
         try (AutoCloseable lease = store.acquireWriter()) {
-            assertTrue(store.ping());
+            assertTrue(lease != null && store.ping());
         }
     }
 
