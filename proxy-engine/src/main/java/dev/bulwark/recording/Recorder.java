@@ -402,12 +402,18 @@ public final class Recorder implements AutoCloseable {
                     break; // closed and drained
                 }
                 waitForRetry();
-                if (batch.isEmpty()) {
-                    idle();
-                } else if (batch.getFirst() instanceof RetentionItem retention) {
-                    retain(retention);
-                } else {
-                    writeBatch(batch);
+                try {
+                    if (batch.isEmpty()) {
+                        idle();
+                    } else if (batch.getFirst() instanceof RetentionItem retention) {
+                        retain(retention);
+                    } else {
+                        writeBatch(batch);
+                    }
+                } catch (RuntimeException e) {
+                    // A bug must not leave futures hanging (STRICT sessions would wait forever): fail them, go on.
+                    LOG.error("recorder for node {}: unexpected failure writing a batch", nodeId, e);
+                    failUnexpectedly(batch, e);
                 }
             }
             if (!healthy) {
@@ -537,6 +543,30 @@ public final class Recorder implements AutoCloseable {
         framesLost.addAndGet(lost);
         if (lost > 0) {
             LOG.error("recorder for node {}: {} ASYNC frames lost ({})", nodeId, lost, failureState);
+        }
+    }
+
+    private void failUnexpectedly(List<Item> batch, RuntimeException e) {
+        healthy = false;
+        lastFailure = "recorder error: " + e.getClass().getSimpleName();
+        if (failureState == null) {
+            failureState = lastFailure;
+            firstFailureMicros = nowMicros();
+        }
+        RecordingUnavailableException error = new RecordingUnavailableException("the recorder failed", e);
+        for (Item item : batch) {
+            switch (item) {
+                case FrameItem frame -> {
+                    if (frame.session().auditMode() == AuditMode.STRICT) {
+                        fail(frame.future(), frame.session().callbacks(), error);
+                    } else {
+                        lostSinceFailure++;
+                        framesLost.incrementAndGet();
+                    }
+                }
+                case AdminItem admin -> fail(admin.future(), ForkJoinPool.commonPool(), error);
+                case RetentionItem retention -> fail(retention.future(), ForkJoinPool.commonPool(), error);
+            }
         }
     }
 

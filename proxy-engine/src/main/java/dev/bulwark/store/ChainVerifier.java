@@ -102,6 +102,10 @@ public final class ChainVerifier {
             }
         }
         if (records == 0) {
+            if (stateEpoch != null && stateEpoch > 0) {
+                return failed(nodeId, 0, 0, 0, 0, notes, new VerifyReport.Failure(1, null, null, "the whole chain",
+                        "the chain is empty but the engine's key has reached epoch " + stateEpoch + ": its records were deleted"));
+            }
             notes.add("the chain is empty");
             return new VerifyReport(nodeId, 0, 0, 0, 0, Optional.empty(), notes);
         }

@@ -38,7 +38,9 @@ import static java.util.Objects.requireNonNull;
  * <p>Embedded H2 lives in {@code <data>/store/bulwark.mv.db} and is opened with AUTO_SERVER=TRUE: the
  * first process to open it (the engine) serves it on a loopback port so {@code bulwark audit} can read
  * it while the engine runs. Its password is generated on first start into
- * {@code <data>/store/h2.password} (0600).
+ * {@code <data>/store/h2.password} (0600, in a 0700 directory). H2 starts that server with
+ * {@code -tcpAllowOthers} on a random port of every interface, guarded by the random key in
+ * {@code bulwark.lock.db} and by the password: keep the port closed to other hosts (host firewall).
  *
  * <p>All methods block (see {@link Store}).
  */
@@ -158,7 +160,13 @@ public final class JdbcStore implements Store {
             if (mustExist) {
                 throw new StoreException("no Bulwark audit store in " + storeDir);
             }
-            Files.createDirectories(storeDir);
+            if (!Files.isDirectory(storeDir)) {
+                try {
+                    Files.createDirectories(storeDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectories(storeDir);
+                }
+            }
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);

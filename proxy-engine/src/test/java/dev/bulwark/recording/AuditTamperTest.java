@@ -190,6 +190,14 @@ class AuditTamperTest {
     }
 
     @Test
+    void emptyingTheWholeChainIsDetected() throws Exception {
+        execute("DELETE FROM frames");
+        execute("DELETE FROM admin_actions");
+        VerifyReport.Failure failure = verify().failure().orElseThrow();
+        assertTrue(failure.reason().contains("the chain is empty but the engine's key has reached epoch 4"), failure.reason());
+    }
+
+    @Test
     void editingOrDeletingASessionRowIsDetected() throws Exception {
         execute("UPDATE sessions SET subject = 'mallory' WHERE id = ?", "t-2");
         VerifyReport.Failure edited = verify().failure().orElseThrow();
