@@ -201,6 +201,14 @@ public final class Recorder implements AutoCloseable {
         return recording;
     }
 
+    /**
+     * Like {@link #open(SessionInfo, Executor)} with futures completed on the common pool; prefer
+     * passing the session's event loop so continuations run where the session lives.
+     */
+    public SessionRecording open(SessionInfo info) {
+        return open(info, ForkJoinPool.commonPool());
+    }
+
     /** Records an admin action. The future completes once it is committed (on a pool thread). */
     public CompletableFuture<Void> admin(AdminAction action) {
         requireNonNull(action, "action is null");
