@@ -1,7 +1,5 @@
 package dev.bulwark.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BiConsumer;
@@ -45,15 +42,7 @@ import static java.util.Objects.requireNonNull;
  * <p>All methods block (see {@link Store}).
  */
 public final class JdbcStore implements Store {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String H2_USER = "bulwark";
-    private static final String SESSION_COLUMNS = "s.id, s.node_id, s.subject, s.member_groups, s.issuer, s.token_id,"
-            + " s.client_address, s.application_name, s.target, s.database_role, s.audit_mode, s.started_micros,"
-            + " s.ended_micros, s.end_reason, s.end_detail";
-    private static final String FRAME_COLUMNS =
-            "f.node_id, f.seq, f.epoch, f.session_id, f.frame_no, f.at_micros, f.kind, f.payload, f.hash";
-    private static final String ADMIN_COLUMNS =
-            "a.node_id, a.seq, a.epoch, a.at_micros, a.actor, a.action, a.target, a.details, a.hash";
 
     private final Dialect dialect;
     private final String nodeId;
@@ -64,6 +53,7 @@ public final class JdbcStore implements Store {
     private final Object writerMonitor = new Object();
     private Connection writerConnection;
     private boolean writerLeased;
+    private final WriteApplier applier = new WriteApplier();
 
     private JdbcStore(Dialect dialect, String nodeId, ConnectionPool.Factory factory, int poolSize, Path writerLockFile) {
         this.dialect = dialect;
@@ -257,7 +247,7 @@ public final class JdbcStore implements Store {
             return () -> {
                 synchronized (writerMonitor) {
                     writerLeased = false;
-                    writerStatements.clear();
+                    applier.reset();
                     ConnectionPool.closeQuietly(writerConnection);
                     writerConnection = null;
                     ConnectionPool.closeQuietly(heldLock);
@@ -274,7 +264,7 @@ public final class JdbcStore implements Store {
                 if (writerConnection != null && !writerConnection.isClosed()) {
                     return writerConnection;
                 }
-                writerStatements.clear();
+                applier.reset();
                 Connection connection = factory.open();
                 if (writerLeased && !dialect.tryLockWriter(connection, nodeId)) {
                     connection.close();
@@ -328,7 +318,7 @@ public final class JdbcStore implements Store {
         synchronized (writerMonitor) {
             Connection connection = writer();
             try {
-                applyWrites(connection, writes);
+                applier.apply(connection, writes);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -336,7 +326,7 @@ public final class JdbcStore implements Store {
                 } catch (SQLException ignored) {
                     // the connection is likely broken; it is replaced below
                 }
-                writerStatements.clear();
+                applier.reset();
                 ConnectionPool.closeQuietly(connection);
                 writerConnection = null;
                 if (e instanceof SQLException sql) {
@@ -347,167 +337,14 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static final String INSERT_SESSION = "INSERT INTO sessions (id, node_id, subject, member_groups, issuer,"
-            + " token_id, client_address, application_name, target, database_role, audit_mode, started_micros,"
-            + " ended_micros, end_reason, end_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_FRAME = "INSERT INTO frames (node_id, seq, epoch, session_id, frame_no, at_micros,"
-            + " kind, payload, hash, statement_text, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_TABLE = "INSERT INTO statement_tables (session_id, frame_no, table_name) VALUES (?, ?, ?)";
-    private static final String INSERT_ADMIN = "INSERT INTO admin_actions (node_id, seq, epoch, at_micros, actor, action,"
-            + " target, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String END_SESSION = "UPDATE sessions SET ended_micros = ?, end_reason = ?, end_detail = ? WHERE id = ?";
-
-    /** The writer's prepared statements, kept for its connection's life (parsing them per batch cost ~10% at one frame a batch). */
-    private final java.util.Map<String, PreparedStatement> writerStatements = new java.util.HashMap<>();
-
-    private PreparedStatement writerStatement(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = writerStatements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            writerStatements.put(sql, statement);
-        }
-        return statement;
-    }
-
-    private void applyWrites(Connection connection, List<Write> writes) throws SQLException {
-        PreparedStatement sessions = writerStatement(connection, INSERT_SESSION);
-        PreparedStatement frames = writerStatement(connection, INSERT_FRAME);
-        PreparedStatement tables = writerStatement(connection, INSERT_TABLE);
-        PreparedStatement admins = writerStatement(connection, INSERT_ADMIN);
-        PreparedStatement ends = writerStatement(connection, END_SESSION);
-        int sessionCount = 0;
-        int frameCount = 0;
-        int tableCount = 0;
-        int adminCount = 0;
-        int endCount = 0;
-        List<Write.Prune> prunes = new ArrayList<>();
-        for (Write write : writes) {
-            switch (write) {
-                case Write.InsertSession insert -> {
-                    SessionRow row = insert.session();
-                    sessions.setString(1, row.id());
-                    sessions.setString(2, row.nodeId());
-                    sessions.setString(3, row.subject());
-                    sessions.setString(4, toJson(row.groups()));
-                    sessions.setString(5, row.issuer());
-                    sessions.setString(6, row.tokenId());
-                    sessions.setString(7, row.clientAddress());
-                    sessions.setString(8, row.applicationName());
-                    sessions.setString(9, row.target());
-                    sessions.setString(10, row.databaseRole());
-                    sessions.setString(11, row.auditMode());
-                    sessions.setLong(12, row.startedMicros());
-                    setLong(sessions, 13, row.endedMicros());
-                    sessions.setString(14, row.endReason());
-                    sessions.setString(15, row.endDetail());
-                    sessions.addBatch();
-                    sessionCount++;
-                }
-                case Write.AppendFrame append -> {
-                    FrameRecord frame = append.frame();
-                    frames.setString(1, frame.nodeId());
-                    frames.setLong(2, frame.seq());
-                    frames.setInt(3, frame.epoch());
-                    frames.setString(4, frame.sessionId());
-                    frames.setInt(5, frame.frameNo());
-                    frames.setLong(6, frame.atMicros());
-                    frames.setString(7, frame.kind());
-                    frames.setString(8, frame.payload());
-                    frames.setString(9, frame.hash());
-                    frames.setString(10, append.index().statementText());
-                    frames.setString(11, append.index().verdict());
-                    frames.addBatch();
-                    frameCount++;
-                    for (String table : append.index().tables()) {
-                        tables.setString(1, frame.sessionId());
-                        tables.setInt(2, frame.frameNo());
-                        tables.setString(3, table);
-                        tables.addBatch();
-                        tableCount++;
-                    }
-                }
-                case Write.AppendAdmin append -> {
-                    AdminRecord admin = append.action();
-                    admins.setString(1, admin.nodeId());
-                    admins.setLong(2, admin.seq());
-                    admins.setInt(3, admin.epoch());
-                    admins.setLong(4, admin.atMicros());
-                    admins.setString(5, admin.actor());
-                    admins.setString(6, admin.action());
-                    admins.setString(7, admin.target());
-                    admins.setString(8, admin.details());
-                    admins.setString(9, admin.hash());
-                    admins.addBatch();
-                    adminCount++;
-                }
-                case Write.EndSession end -> {
-                    ends.setLong(1, end.endedMicros());
-                    ends.setString(2, end.reason());
-                    ends.setString(3, end.detail());
-                    ends.setString(4, end.sessionId());
-                    ends.addBatch();
-                    endCount++;
-                }
-                case Write.Prune prune -> prunes.add(prune);
-            }
-        }
-        // Order matters only where rows refer to each other: sessions before their ends, inserts before prunes.
-        if (sessionCount > 0) {
-            sessions.executeBatch();
-        }
-        if (frameCount > 0) {
-            frames.executeBatch();
-        }
-        if (tableCount > 0) {
-            tables.executeBatch();
-        }
-        if (adminCount > 0) {
-            admins.executeBatch();
-        }
-        if (endCount > 0) {
-            ends.executeBatch();
-        }
-        for (Write.Prune prune : prunes) {
-            prune(connection, prune);
-        }
-    }
-
-    private static void prune(Connection connection, Write.Prune prune) throws SQLException {
-        try (PreparedStatement tables = connection.prepareStatement("DELETE FROM statement_tables WHERE session_id = ?");
-             PreparedStatement approvals = connection.prepareStatement("DELETE FROM approvals WHERE session_id = ?");
-             PreparedStatement sessions = connection.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
-            for (String sessionId : prune.sessionIds()) {
-                tables.setString(1, sessionId);
-                tables.addBatch();
-                approvals.setString(1, sessionId);
-                approvals.addBatch();
-                sessions.setString(1, sessionId);
-                sessions.addBatch();
-            }
-            if (!prune.sessionIds().isEmpty()) {
-                tables.executeBatch();
-                approvals.executeBatch();
-                sessions.executeBatch();
-            }
-        }
-        for (String table : List.of("frames", "admin_actions")) {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM " + table + " WHERE node_id = ? AND seq < ?")) {
-                delete.setString(1, prune.nodeId());
-                delete.setLong(2, prune.cutSeq());
-                delete.executeUpdate();
-            }
-        }
-    }
-
     @Override
     public List<SessionRow> openSessions(String node) {
         return withConnection("list open sessions", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + SESSION_COLUMNS + " FROM sessions s WHERE s.node_id = ? AND s.ended_micros IS NULL"
+                    "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.node_id = ? AND s.ended_micros IS NULL"
                             + " ORDER BY s.started_micros")) {
                 statement.setString(1, node);
-                return sessions(statement);
+                return Rows.sessions(statement);
             }
         });
     }
@@ -584,9 +421,9 @@ public final class JdbcStore implements Store {
             throw StoreException.wrap("read the audit chain", e);
         }
         try {
-            PreparedStatement frames = connection.prepareStatement("SELECT " + FRAME_COLUMNS
+            PreparedStatement frames = connection.prepareStatement("SELECT " + Rows.FRAME_COLUMNS
                     + " FROM frames f WHERE f.node_id = ? AND f.seq >= ? AND f.at_micros >= ? ORDER BY f.seq");
-            PreparedStatement admins = connection.prepareStatement("SELECT " + ADMIN_COLUMNS
+            PreparedStatement admins = connection.prepareStatement("SELECT " + Rows.ADMIN_COLUMNS
                     + " FROM admin_actions a WHERE a.node_id = ? AND a.seq >= ? AND a.at_micros >= ? ORDER BY a.seq");
             dialect.prepareForStreaming(connection, frames);
             dialect.prepareForStreaming(connection, admins);
@@ -595,60 +432,10 @@ public final class JdbcStore implements Store {
                 statement.setLong(2, fromSeq);
                 statement.setLong(3, sinceMicros);
             }
-            return new MergingCursor(connection, frames.executeQuery(), admins.executeQuery());
+            return new MergingChainCursor(connection, frames.executeQuery(), admins.executeQuery(), pool);
         } catch (SQLException e) {
             pool.giveBack(connection, true);
             throw StoreException.wrap("read the audit chain", e);
-        }
-    }
-
-    /** Merges the frames and admin actions of a node, both ordered by seq, into one seq-ordered stream. */
-    private final class MergingCursor implements ChainCursor {
-        private final Connection connection;
-        private final ResultSet frames;
-        private final ResultSet admins;
-        private ChainRecord nextFrame;
-        private ChainRecord nextAdmin;
-        private boolean broken;
-
-        MergingCursor(Connection connection, ResultSet frames, ResultSet admins) throws SQLException {
-            this.connection = connection;
-            this.frames = frames;
-            this.admins = admins;
-            nextFrame = frames.next() ? frame(frames) : null;
-            nextAdmin = admins.next() ? admin(admins) : null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return nextFrame != null || nextAdmin != null;
-        }
-
-        @Override
-        public ChainRecord next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            try {
-                if (nextAdmin == null || (nextFrame != null && nextFrame.seq() <= nextAdmin.seq())) {
-                    ChainRecord result = nextFrame;
-                    nextFrame = frames.next() ? frame(frames) : null;
-                    return result;
-                }
-                ChainRecord result = nextAdmin;
-                nextAdmin = admins.next() ? admin(admins) : null;
-                return result;
-            } catch (SQLException e) {
-                broken = true;
-                throw StoreException.wrap("read the audit chain", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            ConnectionPool.closeQuietly(frames);
-            ConnectionPool.closeQuietly(admins);
-            pool.giveBack(connection, broken);
         }
     }
 
@@ -656,21 +443,21 @@ public final class JdbcStore implements Store {
     public Optional<ChainRecord> record(String node, long seq) {
         return withConnection("read a chain record", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + FRAME_COLUMNS + " FROM frames f WHERE f.node_id = ? AND f.seq = ?")) {
+                    "SELECT " + Rows.FRAME_COLUMNS + " FROM frames f WHERE f.node_id = ? AND f.seq = ?")) {
                 statement.setString(1, node);
                 statement.setLong(2, seq);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (rows.next()) {
-                        return Optional.of(frame(rows));
+                        return Optional.of(Rows.frame(rows));
                     }
                 }
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + ADMIN_COLUMNS + " FROM admin_actions a WHERE a.node_id = ? AND a.seq = ?")) {
+                    "SELECT " + Rows.ADMIN_COLUMNS + " FROM admin_actions a WHERE a.node_id = ? AND a.seq = ?")) {
                 statement.setString(1, node);
                 statement.setLong(2, seq);
                 try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? Optional.of(admin(rows)) : Optional.empty();
+                    return rows.next() ? Optional.of(Rows.admin(rows)) : Optional.empty();
                 }
             }
         });
@@ -679,11 +466,11 @@ public final class JdbcStore implements Store {
     @Override
     public List<AdminRecord> adminActions(String node, String action) {
         return withConnection("read admin actions", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + ADMIN_COLUMNS
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + Rows.ADMIN_COLUMNS
                     + " FROM admin_actions a WHERE a.node_id = ? AND a.action = ? ORDER BY a.seq")) {
                 statement.setString(1, node);
                 statement.setString(2, action);
-                return admins(statement);
+                return Rows.admins(statement);
             }
         });
     }
@@ -753,16 +540,16 @@ public final class JdbcStore implements Store {
     @Override
     public void forEachSessionStart(String node, BiConsumer<SessionRow, FrameRecord> consumer) {
         withConnection("read session starts", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + SESSION_COLUMNS + ", "
-                    + FRAME_COLUMNS + " FROM sessions s LEFT JOIN frames f ON f.session_id = s.id AND f.frame_no = 0"
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + Rows.SESSION_COLUMNS + ", "
+                    + Rows.FRAME_COLUMNS + " FROM sessions s LEFT JOIN frames f ON f.session_id = s.id AND f.frame_no = 0"
                     + " WHERE s.node_id = ? ORDER BY s.started_micros, s.id")) {
                 dialect.prepareForStreaming(connection, statement);
                 statement.setString(1, node);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        SessionRow session = session(rows);
+                        SessionRow session = Rows.session(rows);
                         rows.getString(16);
-                        FrameRecord frame = rows.wasNull() ? null : frame(rows, 16);
+                        FrameRecord frame = rows.wasNull() ? null : Rows.frame(rows, 16);
                         consumer.accept(session, frame);
                     }
                 }
@@ -775,7 +562,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<SessionRow> searchSessions(SessionQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(SESSION_COLUMNS).append(" FROM sessions s WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.SESSION_COLUMNS).append(" FROM sessions s WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
         if (query.subject() != null) {
             sql.append(" AND s.subject = ?");
@@ -820,7 +607,7 @@ public final class JdbcStore implements Store {
                 for (int i = 0; i < parameters.size(); i++) {
                     statement.setObject(i + 1, parameters.get(i));
                 }
-                return sessions(statement);
+                return Rows.sessions(statement);
             }
         });
     }
@@ -833,9 +620,9 @@ public final class JdbcStore implements Store {
     public Optional<SessionRow> session(String sessionId) {
         return withConnection("read a session", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + SESSION_COLUMNS + " FROM sessions s WHERE s.id = ?")) {
+                    "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions s WHERE s.id = ?")) {
                 statement.setString(1, sessionId);
-                return sessions(statement).stream().findFirst();
+                return Rows.sessions(statement).stream().findFirst();
             }
         });
     }
@@ -846,7 +633,7 @@ public final class JdbcStore implements Store {
             throw new IllegalArgumentException("limit must be between 1 and 10000");
         }
         return withConnection("read frames", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + FRAME_COLUMNS
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + Rows.FRAME_COLUMNS
                     + " FROM frames f WHERE f.session_id = ? AND f.frame_no >= ? ORDER BY f.frame_no LIMIT ?")) {
                 statement.setString(1, sessionId);
                 statement.setInt(2, fromFrameNo);
@@ -854,7 +641,7 @@ public final class JdbcStore implements Store {
                 List<FrameRecord> frames = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        frames.add(frame(rows));
+                        frames.add(Rows.frame(rows));
                     }
                 }
                 return frames;
@@ -865,11 +652,11 @@ public final class JdbcStore implements Store {
     @Override
     public List<AdminRecord> recentAdminActions(long sinceMicros, int limit) {
         return withConnection("read admin actions", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + ADMIN_COLUMNS
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + Rows.ADMIN_COLUMNS
                     + " FROM admin_actions a WHERE a.at_micros >= ? ORDER BY a.at_micros, a.node_id, a.seq LIMIT ?")) {
                 statement.setLong(1, sinceMicros);
                 statement.setInt(2, limit);
-                return admins(statement);
+                return Rows.admins(statement);
             }
         });
     }
@@ -882,68 +669,20 @@ public final class JdbcStore implements Store {
         requireNonNull(json, "json is null");
         requireNonNull(changedBy, "changedBy is null");
         synchronized (ruleLock) {
-            return withConnection("save a " + kind + " rule set", connection -> {
-                connection.setAutoCommit(false);
-                dialect.lockRuleVersions(connection, kind);
-                int version;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(MAX(version), 0) FROM rule_versions WHERE kind = ?")) {
-                    statement.setString(1, kind);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        version = rows.getInt(1) + 1;
-                    }
-                }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO rule_versions (kind, version, document, changed_by, changed_micros) VALUES (?, ?, ?, ?, ?)")) {
-                    insert.setString(1, kind);
-                    insert.setInt(2, version);
-                    insert.setString(3, json);
-                    insert.setString(4, changedBy);
-                    insert.setLong(5, Micros.of(Instant.now()));
-                    insert.executeUpdate();
-                }
-                connection.commit();
-                return version;
-            });
+            return withConnection("save a " + kind + " rule set", connection -> TableSql.saveRuleSet(connection, dialect, kind, json, changedBy));
         }
     }
 
     @Override
     public Optional<RuleVersion> latestRuleSet(String kind) {
         RuleVersion.checkKind(kind);
-        return withConnection("read the latest rule set", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT kind, version, document, changed_by, changed_micros FROM rule_versions WHERE kind = ?"
-                            + " ORDER BY version DESC LIMIT 1")) {
-                statement.setString(1, kind);
-                return ruleVersions(statement).stream().findFirst();
-            }
-        });
+        return withConnection("read the latest rule set", connection -> TableSql.ruleVersions(connection, kind, true).stream().findFirst());
     }
 
     @Override
     public List<RuleVersion> ruleSetHistory(String kind) {
         RuleVersion.checkKind(kind);
-        return withConnection("read rule set history", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT kind, version, document, changed_by, changed_micros FROM rule_versions WHERE kind = ?"
-                            + " ORDER BY version")) {
-                statement.setString(1, kind);
-                return ruleVersions(statement);
-            }
-        });
-    }
-
-    private static List<RuleVersion> ruleVersions(PreparedStatement statement) throws SQLException {
-        List<RuleVersion> versions = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                versions.add(new RuleVersion(rows.getString(1), rows.getInt(2), rows.getString(3), rows.getString(4),
-                        rows.getLong(5)));
-            }
-        }
-        return versions;
+        return withConnection("read rule set history", connection -> TableSql.ruleVersions(connection, kind, false));
     }
 
     // ---------------------------------------------------------------- approvals
@@ -951,21 +690,7 @@ public final class JdbcStore implements Store {
     @Override
     public void saveApproval(ApprovalRow approval) {
         withConnection("save an approval", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO approvals (id, node_id, session_id, requested_by, requested_micros, status, request,"
-                            + " decided_by, decided_micros, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, approval.id());
-                insert.setString(2, approval.nodeId());
-                insert.setString(3, approval.sessionId());
-                insert.setString(4, approval.requestedBy());
-                insert.setLong(5, approval.requestedMicros());
-                insert.setString(6, approval.status());
-                insert.setString(7, approval.request());
-                insert.setString(8, approval.decidedBy());
-                setLong(insert, 9, approval.decidedMicros());
-                insert.setString(10, approval.decision());
-                insert.executeUpdate();
-            }
+            TableSql.saveApproval(connection, approval);
             return null;
         });
     }
@@ -975,61 +700,18 @@ public final class JdbcStore implements Store {
         if (ApprovalRow.PENDING.equals(status)) {
             throw new IllegalArgumentException("a decision cannot set the status back to pending");
         }
-        return withConnection("decide an approval", connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE approvals SET status = ?, decided_by = ?, decided_micros = ?, decision = ?"
-                            + " WHERE id = ? AND status = ?")) {
-                update.setString(1, status);
-                update.setString(2, decidedBy);
-                update.setLong(3, decidedMicros);
-                update.setString(4, decisionJson);
-                update.setString(5, id);
-                update.setString(6, ApprovalRow.PENDING);
-                return update.executeUpdate() == 1;
-            }
-        });
+        return withConnection("decide an approval",
+                connection -> TableSql.decideApproval(connection, id, status, decidedBy, decidedMicros, decisionJson));
     }
 
     @Override
     public Optional<ApprovalRow> approval(String id) {
-        return withConnection("read an approval", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(APPROVAL_SELECT + " WHERE id = ?")) {
-                statement.setString(1, id);
-                return approvals(statement).stream().findFirst();
-            }
-        });
+        return withConnection("read an approval", connection -> TableSql.approvals(connection, id, null, 1).stream().findFirst());
     }
 
     @Override
     public List<ApprovalRow> approvals(String status, int limit) {
-        return withConnection("list approvals", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(APPROVAL_SELECT
-                    + (status == null ? " WHERE 1 = 1" : " WHERE status = ?") + " ORDER BY requested_micros DESC, id LIMIT ?")) {
-                int index = 1;
-                if (status != null) {
-                    statement.setString(index++, status);
-                }
-                statement.setInt(index, limit);
-                return approvals(statement);
-            }
-        });
-    }
-
-    private static final String APPROVAL_SELECT = "SELECT id, node_id, session_id, requested_by, requested_micros, status,"
-            + " request, decided_by, decided_micros, decision FROM approvals";
-
-    private static List<ApprovalRow> approvals(PreparedStatement statement) throws SQLException {
-        List<ApprovalRow> result = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                long decided = rows.getLong(9);
-                Long decidedMicros = rows.wasNull() ? null : decided;
-                result.add(new ApprovalRow(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        rows.getLong(5), rows.getString(6), rows.getString(7), rows.getString(8), decidedMicros,
-                        rows.getString(10)));
-            }
-        }
-        return result;
+        return withConnection("list approvals", connection -> TableSql.approvals(connection, null, status, limit));
     }
 
     // ---------------------------------------------------------------- engine state
@@ -1062,7 +744,7 @@ public final class JdbcStore implements Store {
     @Override
     public void close() {
         synchronized (writerMonitor) {
-            writerStatements.clear();
+            applier.reset();
             ConnectionPool.closeQuietly(writerConnection);
             writerConnection = null;
         }
@@ -1094,74 +776,6 @@ public final class JdbcStore implements Store {
             throw e;
         } finally {
             pool.giveBack(connection, broken);
-        }
-    }
-
-    private static List<SessionRow> sessions(PreparedStatement statement) throws SQLException {
-        List<SessionRow> result = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                result.add(session(rows));
-            }
-        }
-        return result;
-    }
-
-    private static SessionRow session(ResultSet rows) throws SQLException {
-        long ended = rows.getLong(13);
-        Long endedMicros = rows.wasNull() ? null : ended;
-        return new SessionRow(rows.getString(1), rows.getString(2), rows.getString(3), groupsFromJson(rows.getString(4)),
-                rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9),
-                rows.getString(10), rows.getString(11), rows.getLong(12), endedMicros, rows.getString(14),
-                rows.getString(15));
-    }
-
-    private static List<AdminRecord> admins(PreparedStatement statement) throws SQLException {
-        List<AdminRecord> result = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                result.add(admin(rows));
-            }
-        }
-        return result;
-    }
-
-    private static FrameRecord frame(ResultSet rows) throws SQLException {
-        return frame(rows, 1);
-    }
-
-    private static FrameRecord frame(ResultSet rows, int first) throws SQLException {
-        return new FrameRecord(rows.getString(first), rows.getLong(first + 1), rows.getInt(first + 2),
-                rows.getString(first + 3), rows.getInt(first + 4), rows.getLong(first + 5), rows.getString(first + 6),
-                rows.getString(first + 7), rows.getString(first + 8).strip());
-    }
-
-    private static AdminRecord admin(ResultSet rows) throws SQLException {
-        return new AdminRecord(rows.getString(1), rows.getLong(2), rows.getInt(3), rows.getLong(4), rows.getString(5),
-                rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9).strip());
-    }
-
-    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            statement.setLong(index, value);
-        }
-    }
-
-    private static String toJson(List<String> values) {
-        try {
-            return JSON.writeValueAsString(values);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> groupsFromJson(String json) {
-        try {
-            return List.of(JSON.readValue(json, String[].class));
-        } catch (JsonProcessingException e) {
-            throw new StoreException("stored groups are not a JSON array of strings");
         }
     }
 }
