@@ -45,6 +45,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One operator connection: reads request lines, says hello, authorizes, dispatches, and writes
@@ -77,14 +78,22 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
 
     private enum State { AWAITING_HELLO, AUTHENTICATING, READY }
 
+    /**
+     * One event subscription. Its backlog counts events handed over by the hub and not yet written:
+     * those in transit to the event loop plus those queued while the channel is not writable. The
+     * hub's thread checks it before handing over, so a publisher faster than the connection can
+     * never grow the event loop's task queue without bound.
+     */
     private static final class Subscription {
         final long id;
-        final EventHub.Registration registration;
         final ArrayDeque<Event> queue = new ArrayDeque<>();
+        final AtomicInteger backlog = new AtomicInteger();
+        volatile boolean overflowed;
+        /** Set and read on the event loop only. */
+        EventHub.Registration registration;
 
-        Subscription(long id, EventHub.Registration registration) {
+        Subscription(long id) {
             this.id = id;
-            this.registration = registration;
         }
     }
 
@@ -136,6 +145,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         if (channel.isWritable()) {
             for (Subscription subscription : subscriptions.values()) {
                 while (!subscription.queue.isEmpty() && channel.isWritable()) {
+                    subscription.backlog.decrementAndGet();
                     context.write(new EngineMessage.EventMessage(subscription.id, subscription.queue.poll()));
                 }
             }
@@ -368,12 +378,25 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
             throw new ManagementException(ErrorCode.LIMIT_EXCEEDED,
                     "at most " + server.config().maxSubscriptions() + " subscriptions per connection");
         }
-        long id = nextSubscription++;
-        // Events hop to this event loop; they queue behind this task, so the reply goes out first.
-        EventHub.Registration registration = server.hub().subscribe(EnumSet.copyOf(topics),
-                event -> ctx.executor().execute(() -> deliver(id, event)));
-        subscriptions.put(id, new Subscription(id, registration));
-        return new EngineMessage.Subscribed(requestId, id, topics, registration.snapshot());
+        Subscription subscription = new Subscription(nextSubscription++);
+        int maxBacklog = server.config().maxQueuedEvents();
+        // Runs on the publisher's thread, under the hub's lock. Events hop to this event loop and
+        // queue behind the current task, so the subscribed reply goes out before any of them.
+        EventHub.Registration registration = server.hub().subscribe(EnumSet.copyOf(topics), event -> {
+            if (subscription.overflowed) {
+                return;
+            }
+            if (subscription.backlog.incrementAndGet() > maxBacklog) {
+                // From here on this sink returns at once; the event loop ends the registration.
+                subscription.overflowed = true;
+                ctx.executor().execute(() -> dropOverflowed(subscription));
+                return;
+            }
+            ctx.executor().execute(() -> deliver(subscription, event));
+        });
+        subscription.registration = registration;
+        subscriptions.put(subscription.id, subscription);
+        return new EngineMessage.Subscribed(requestId, subscription.id, topics, registration.snapshot());
     }
 
     @Override
@@ -412,24 +435,30 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         };
     }
 
-    private void deliver(long subscriptionId, Event event) {
-        Subscription subscription = subscriptions.get(subscriptionId);
-        if (subscription == null || event.seq() <= subscription.registration.snapshot().seq()) {
+    private void deliver(Subscription subscription, Event event) {
+        if (subscriptions.get(subscription.id) != subscription || subscription.overflowed
+                || event.seq() <= subscription.registration.snapshot().seq()) {
             return;
         }
         if (subscription.queue.isEmpty() && ctx.channel().isWritable()) {
-            ctx.writeAndFlush(new EngineMessage.EventMessage(subscriptionId, event));
+            subscription.backlog.decrementAndGet();
+            ctx.writeAndFlush(new EngineMessage.EventMessage(subscription.id, event));
             return;
         }
         subscription.queue.add(event);
-        if (subscription.queue.size() > server.config().maxQueuedEvents()) {
-            subscription.registration.close();
-            subscriptions.remove(subscriptionId);
-            LOG.warn("management {}: dropped subscription {} of {}: more than {} events queued", label,
-                    subscriptionId, operator.name(), server.config().maxQueuedEvents());
-            reply(new EngineMessage.EventsDropped(subscriptionId,
-                    "the connection fell behind by more than " + server.config().maxQueuedEvents() + " events"));
+    }
+
+    /** The connection fell behind: end the subscription and tell the client to subscribe again. */
+    private void dropOverflowed(Subscription subscription) {
+        subscription.registration.close();
+        if (subscriptions.remove(subscription.id) != subscription) {
+            return;
         }
+        subscription.queue.clear();
+        LOG.warn("management {}: dropped subscription {} of {}: more than {} events behind", label,
+                subscription.id, operator.name(), server.config().maxQueuedEvents());
+        reply(new EngineMessage.EventsDropped(subscription.id,
+                "the connection fell behind by more than " + server.config().maxQueuedEvents() + " events"));
     }
 
     // --- helpers --------------------------------------------------------------------------------
