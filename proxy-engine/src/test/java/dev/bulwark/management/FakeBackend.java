@@ -185,9 +185,13 @@ public final class FakeBackend implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         worker.shutdownNow();
-        worker.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class Engine implements ManagementBackend.EngineBackend {

@@ -58,7 +58,6 @@ class ManagementClientTest {
     @Test
     void repliesAreMatchedToRequestsByIdWhateverTheirOrder() throws Exception {
         List<Long> held = Collections.synchronizedList(new ArrayList<>());
-        AtomicReference<FakeEngine> engineRef = new AtomicReference<>();
         try (FakeEngine engine = new FakeEngine(directory, FakeEngine.welcoming(request -> {
             held.add(request.get("id").asLong());
             if (held.size() < 2) {
@@ -69,7 +68,6 @@ class ManagementClientTest {
                     "{\"type\":\"killed\",\"id\":" + held.get(1) + ",\"session\":\"s-2\"}",
                     "{\"type\":\"killed\",\"id\":" + held.get(0) + ",\"session\":\"s-1\"}");
         }))) {
-            engineRef.set(engine);
             try (ManagementClient client = connect(engine, ClientOptions.defaults("t"))) {
                 CompletableFuture<EngineMessage.Killed> first =
                         client.call(id -> new ClientMessage.SessionKill(id, "s-1", null), EngineMessage.Killed.class);
