@@ -32,19 +32,21 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,15 +81,16 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     private enum State { AWAITING_HELLO, AUTHENTICATING, READY }
 
     /**
-     * One event subscription. Its backlog counts events handed over by the hub and not yet written:
-     * those in transit to the event loop plus those queued while the channel is not writable. The
-     * hub's thread checks it before handing over, so a publisher faster than the connection can
-     * never grow the event loop's task queue without bound.
+     * One event subscription. The hub's thread puts events in the inbox and schedules at most one
+     * drain task at a time; the drain writes what the channel takes, with one flush. The backlog
+     * (events in the inbox) is checked before an event is accepted, so a publisher faster than the
+     * connection can grow neither the inbox nor the event loop's task queue without bound.
      */
     private static final class Subscription {
         final long id;
-        final ArrayDeque<Event> queue = new ArrayDeque<>();
+        final Queue<Event> inbox = new ConcurrentLinkedQueue<>();
         final AtomicInteger backlog = new AtomicInteger();
+        final AtomicBoolean drainScheduled = new AtomicBoolean();
         volatile boolean overflowed;
         /** Set and read on the event loop only. */
         EventHub.Registration registration;
@@ -141,15 +144,10 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        Channel channel = context.channel();
-        if (channel.isWritable()) {
-            for (Subscription subscription : subscriptions.values()) {
-                while (!subscription.queue.isEmpty() && channel.isWritable()) {
-                    subscription.backlog.decrementAndGet();
-                    context.write(new EngineMessage.EventMessage(subscription.id, subscription.queue.poll()));
-                }
+        if (context.channel().isWritable()) {
+            for (Subscription subscription : List.copyOf(subscriptions.values())) {
+                drain(subscription);
             }
-            context.flush();
         }
         context.fireChannelWritabilityChanged();
     }
@@ -392,7 +390,10 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
                 ctx.executor().execute(() -> dropOverflowed(subscription));
                 return;
             }
-            ctx.executor().execute(() -> deliver(subscription, event));
+            subscription.inbox.add(event);
+            if (subscription.drainScheduled.compareAndSet(false, true)) {
+                ctx.executor().execute(() -> drain(subscription));
+            }
         });
         subscription.registration = registration;
         subscriptions.put(subscription.id, subscription);
@@ -435,17 +436,26 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         };
     }
 
-    private void deliver(Subscription subscription, Event event) {
-        if (subscriptions.get(subscription.id) != subscription || subscription.overflowed
-                || event.seq() <= subscription.registration.snapshot().seq()) {
+    /** Writes a subscription's waiting events while the channel takes them; the rest wait for writability. */
+    private void drain(Subscription subscription) {
+        // Cleared first: an event added after the loop below ends schedules another drain.
+        subscription.drainScheduled.set(false);
+        if (subscriptions.get(subscription.id) != subscription || subscription.overflowed) {
             return;
         }
-        if (subscription.queue.isEmpty() && ctx.channel().isWritable()) {
+        long snapshotSeq = subscription.registration.snapshot().seq();
+        boolean wrote = false;
+        Event event;
+        while (ctx.channel().isWritable() && (event = subscription.inbox.poll()) != null) {
             subscription.backlog.decrementAndGet();
-            ctx.writeAndFlush(new EngineMessage.EventMessage(subscription.id, event));
-            return;
+            if (event.seq() > snapshotSeq) {
+                ctx.write(new EngineMessage.EventMessage(subscription.id, event));
+                wrote = true;
+            }
         }
-        subscription.queue.add(event);
+        if (wrote) {
+            ctx.flush();
+        }
     }
 
     /** The connection fell behind: end the subscription and tell the client to subscribe again. */
@@ -454,7 +464,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         if (subscriptions.remove(subscription.id) != subscription) {
             return;
         }
-        subscription.queue.clear();
+        subscription.inbox.clear();
         LOG.warn("management {}: dropped subscription {} of {}: more than {} events behind", label,
                 subscription.id, operator.name(), server.config().maxQueuedEvents());
         reply(new EngineMessage.EventsDropped(subscription.id,

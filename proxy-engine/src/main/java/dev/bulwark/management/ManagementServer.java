@@ -144,7 +144,10 @@ public final class ManagementServer implements AutoCloseable {
         return tcpListener == null ? Optional.empty() : Optional.of((InetSocketAddress) tcpListener.localAddress());
     }
 
-    /** Closes the listeners and every connection (ending their subscriptions) and removes the socket file. */
+    /**
+     * Closes the listeners and every connection (ending their subscriptions) and removes the socket
+     * file. Blocks up to a few seconds: call it at shutdown, not on an event loop.
+     */
     @Override
     public void close() {
         if (unixListener != null) {

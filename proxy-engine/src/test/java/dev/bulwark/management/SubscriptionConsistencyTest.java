@@ -5,7 +5,7 @@ import dev.bulwark.model.Event;
 import dev.bulwark.model.EventTopic;
 import dev.bulwark.model.SessionState;
 import dev.bulwark.model.SessionSummary;
-import dev.bulwark.model.client.EventListener;
+import dev.bulwark.model.client.ManagementListener;
 import dev.bulwark.model.client.ManagementClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +46,7 @@ class SubscriptionConsistencyTest {
     }
 
     /** What a console keeps: live sessions, by applying the snapshot then every event in order. */
-    private static final class ConsoleView implements EventListener {
+    private static final class ConsoleView implements ManagementListener {
         final Map<String, SessionSummary> sessions = new LinkedHashMap<>();
         final AtomicLong lastSeq = new AtomicLong();
         final AtomicReference<String> problem = new AtomicReference<>();

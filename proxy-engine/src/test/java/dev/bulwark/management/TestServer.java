@@ -2,7 +2,7 @@ package dev.bulwark.management;
 
 import dev.bulwark.model.client.ClientOptions;
 import dev.bulwark.model.client.Endpoint;
-import dev.bulwark.model.client.EventListener;
+import dev.bulwark.model.client.ManagementListener;
 import dev.bulwark.model.client.ManagementClient;
 
 import java.io.IOException;
@@ -49,10 +49,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     public ManagementClient connect() throws IOException {
-        return connect(EventListener.NONE);
+        return connect(ManagementListener.NONE);
     }
 
-    public ManagementClient connect(EventListener listener) throws IOException {
+    public ManagementClient connect(ManagementListener listener) throws IOException {
         return ManagementClient.connect(new Endpoint.Unix(socket()),
                 ClientOptions.defaults("test").withListener(listener).withTimeout(Duration.ofSeconds(10)));
     }

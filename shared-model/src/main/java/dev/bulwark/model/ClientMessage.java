@@ -140,13 +140,17 @@ public sealed interface ClientMessage {
 
     /**
      * Starts a subscription; answered by {@code subscribed} with a snapshot, then {@code event}
-     * messages until unsubscribed or disconnected. Absent or empty topics mean every topic.
+     * messages until unsubscribed or disconnected. Absent or empty topics mean
+     * {@link #DEFAULT_TOPICS}, which every role may see; the admin-only rules topic must be asked for.
      */
     record EventsSubscribe(long id, List<EventTopic> topics) implements ClientMessage {
+        public static final List<EventTopic> DEFAULT_TOPICS =
+                List.of(EventTopic.SESSIONS, EventTopic.STATEMENTS, EventTopic.APPROVALS);
+
         public EventsSubscribe {
             Checks.requestId(id);
             topics = topics == null || topics.isEmpty()
-                    ? List.of(EventTopic.values())
+                    ? DEFAULT_TOPICS
                     : List.copyOf(EnumSet.copyOf(topics));
         }
 

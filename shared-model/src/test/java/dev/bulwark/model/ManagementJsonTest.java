@@ -72,10 +72,11 @@ class ManagementJsonTest {
     }
 
     @Test
-    void subscribingToNoTopicMeansEveryTopicAndTopicsAreDeduplicated() throws IOException {
+    void subscribingToNoTopicMeansWhatEveryRoleMaySeeAndTopicsAreDeduplicated() throws IOException {
         ClientMessage.EventsSubscribe all = (ClientMessage.EventsSubscribe)
                 JSON.readValue("{\"type\":\"events.subscribe\",\"id\":2}", ClientMessage.class);
-        assertEquals(List.of(EventTopic.values()), all.topics());
+        assertEquals(List.of(EventTopic.SESSIONS, EventTopic.STATEMENTS, EventTopic.APPROVALS), all.topics());
+        assertEquals(OperatorRole.VIEWER, OperatorRole.requiredFor(all));
         ClientMessage.EventsSubscribe some = (ClientMessage.EventsSubscribe) JSON.readValue(
                 "{\"type\":\"events.subscribe\",\"id\":2,\"topics\":[\"rules\",\"sessions\",\"rules\"]}", ClientMessage.class);
         assertEquals(List.of(EventTopic.SESSIONS, EventTopic.RULES), some.topics());
@@ -97,7 +98,8 @@ class ManagementJsonTest {
         assertEquals(OperatorRole.ADMIN, OperatorRole.requiredFor(new ClientMessage.VaultList(1)));
         assertEquals(OperatorRole.VIEWER, OperatorRole.requiredFor(
                 new ClientMessage.EventsSubscribe(1, List.of(EventTopic.SESSIONS, EventTopic.STATEMENTS))));
-        assertEquals(OperatorRole.ADMIN, OperatorRole.requiredFor(new ClientMessage.EventsSubscribe(1, null)));
+        assertEquals(OperatorRole.ADMIN, OperatorRole.requiredFor(
+                new ClientMessage.EventsSubscribe(1, List.of(EventTopic.SESSIONS, EventTopic.RULES))));
         assertTrue(OperatorRole.ADMIN.includes(OperatorRole.REVIEWER));
         assertFalse(OperatorRole.VIEWER.includes(OperatorRole.REVIEWER));
     }

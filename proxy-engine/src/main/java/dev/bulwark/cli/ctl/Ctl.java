@@ -8,7 +8,7 @@ import dev.bulwark.model.ManagementException;
 import dev.bulwark.model.ManagementJson;
 import dev.bulwark.model.client.ClientOptions;
 import dev.bulwark.model.client.Endpoint;
-import dev.bulwark.model.client.EventListener;
+import dev.bulwark.model.client.ManagementListener;
 import dev.bulwark.model.client.ManagementClient;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -45,10 +45,10 @@ public final class Ctl {
     }
 
     public static int run(CtlCommand options, CommandSpec spec, Action action) {
-        return run(options, spec, EventListener.NONE, action);
+        return run(options, spec, ManagementListener.NONE, action);
     }
 
-    public static int run(CtlCommand options, CommandSpec spec, EventListener listener, Action action) {
+    public static int run(CtlCommand options, CommandSpec spec, ManagementListener listener, Action action) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Output output = new Output(out, err, options.json());

@@ -5,7 +5,7 @@ import dev.bulwark.model.EngineMessage;
 import dev.bulwark.model.Event;
 import dev.bulwark.model.EventSnapshot;
 import dev.bulwark.model.EventTopic;
-import dev.bulwark.model.client.EventListener;
+import dev.bulwark.model.client.ManagementListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,10 +47,10 @@ public final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<EventTopic> wanted = topics == null || topics.isEmpty()
-                ? List.of(EventTopic.SESSIONS, EventTopic.STATEMENTS, EventTopic.APPROVALS)
+                ? dev.bulwark.model.ClientMessage.EventsSubscribe.DEFAULT_TOPICS
                 : topics;
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-        EventListener listener = new EventListener() {
+        ManagementListener listener = new ManagementListener() {
             @Override
             public void onEvent(EngineMessage.EventMessage event) {
                 inbox.add(event);

@@ -13,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  * @param listener receives pushed events
  * @param maxLineBytes the longest line accepted from the engine; a longer one ends the connection
  */
-public record ClientOptions(String clientName, String token, Duration timeout, EventListener listener, int maxLineBytes) {
+public record ClientOptions(String clientName, String token, Duration timeout, ManagementListener listener, int maxLineBytes) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -30,7 +30,7 @@ public record ClientOptions(String clientName, String token, Duration timeout, E
     }
 
     public static ClientOptions defaults(String clientName) {
-        return new ClientOptions(clientName, null, DEFAULT_TIMEOUT, EventListener.NONE, DEFAULT_MAX_LINE_BYTES);
+        return new ClientOptions(clientName, null, DEFAULT_TIMEOUT, ManagementListener.NONE, DEFAULT_MAX_LINE_BYTES);
     }
 
     public ClientOptions withToken(String newToken) {
@@ -41,7 +41,7 @@ public record ClientOptions(String clientName, String token, Duration timeout, E
         return new ClientOptions(clientName, token, newTimeout, listener, maxLineBytes);
     }
 
-    public ClientOptions withListener(EventListener newListener) {
+    public ClientOptions withListener(ManagementListener newListener) {
         return new ClientOptions(clientName, token, timeout, newListener, maxLineBytes);
     }
 

@@ -47,7 +47,7 @@ import static java.util.Objects.requireNonNull;
  * returns a future completed by the reply with the same id (or failed with a
  * {@link ManagementException} carrying the engine's error code, or with an {@link IOException}
  * when the connection ends or the reply does not come within the timeout). One reader thread
- * reads every line the engine sends and hands pushed events to the {@link EventListener}.
+ * reads every line the engine sends and hands pushed events to the {@link ManagementListener}.
  *
  * <p>Thread-safe. {@link #call} writes on the calling thread and may block while the socket's
  * send buffer is full; futures complete on the reader thread.
@@ -174,7 +174,7 @@ public final class ManagementClient implements AutoCloseable {
     }
 
     /**
-     * Subscribes to events. The snapshot and the events go to the {@link EventListener} in order;
+     * Subscribes to events. The snapshot and the events go to the {@link ManagementListener} in order;
      * the future completes with the same {@code subscribed} reply.
      */
     public CompletableFuture<Subscribed> subscribe(List<EventTopic> topics) {

@@ -119,7 +119,7 @@ class ManagementClientTest {
     @Test
     void theSnapshotReachesTheListenerBeforeTheEventsThatFollowIt() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        EventListener listener = new EventListener() {
+        ManagementListener listener = new ManagementListener() {
             @Override
             public void onSubscribed(EngineMessage.Subscribed subscribed) {
                 seen.add("subscribed@" + subscribed.snapshot().seq());
@@ -151,7 +151,7 @@ class ManagementClientTest {
     @Test
     void whenTheEngineHangsUpPendingCallsFailAndTheListenerHears() throws Exception {
         AtomicReference<Throwable> closedWith = new AtomicReference<>();
-        EventListener listener = new EventListener() {
+        ManagementListener listener = new ManagementListener() {
             @Override
             public void onClosed(Throwable cause) {
                 closedWith.set(cause);

@@ -7,9 +7,9 @@ import dev.bulwark.model.EngineMessage;
  * order the engine sent the messages, so an implementation must return quickly (hand work to its
  * own executor or UI thread) and must not wait for a reply of the same client.
  */
-public interface EventListener {
+public interface ManagementListener {
     /** Does nothing: for clients that do not subscribe. */
-    EventListener NONE = new EventListener() {};
+    ManagementListener NONE = new ManagementListener() {};
 
     /**
      * A subscription started. Called before the {@code subscribe} call's future completes and
