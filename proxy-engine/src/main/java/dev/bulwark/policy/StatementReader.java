@@ -234,7 +234,7 @@ final class StatementReader {
             case "savepoint" -> simple(cursor, builder, Verb.SAVEPOINT);
             case "release" -> simple(cursor, builder, Verb.RELEASE_SAVEPOINT);
             case "set" -> readSet(cursor, builder);
-            case "reset" -> simple(cursor, builder, Verb.RESET);
+            case "reset" -> simple(cursor, builder, Verb.RESET, cursor.peek() == null ? "" : cursor.peek().value());
             case "show" -> simple(cursor, builder, Verb.SHOW);
             case "discard" -> simple(cursor, builder, Verb.DISCARD, cursor.peek() == null ? "" : cursor.peek().value());
             case "listen" -> simple(cursor, builder, Verb.LISTEN);
