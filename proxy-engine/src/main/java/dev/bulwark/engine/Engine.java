@@ -6,9 +6,8 @@ import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.EngineConfig;
 import dev.bulwark.config.ListenerConfig;
 import dev.bulwark.session.ProxyServer;
-import dev.bulwark.session.SessionObserver;
+import dev.bulwark.session.SessionHooks;
 import dev.bulwark.session.SessionRegistry;
-import dev.bulwark.session.StatementGate;
 import dev.bulwark.vault.CredentialResolver;
 import dev.bulwark.vault.Vault;
 import io.netty.handler.ssl.SslContext;
@@ -63,7 +62,7 @@ public final class Engine implements AutoCloseable {
         verifier.preload();
         SslContext tls = serverTls();
         for (ListenerConfig listener : config.listeners()) {
-            servers.add(ProxyServer.start(listener, config.limits(), tls, gatekeeper, StatementGate.ALLOW_ALL, SessionObserver.Factory.NONE, sessions,
+            servers.add(ProxyServer.start(listener, config.limits(), tls, gatekeeper, SessionHooks.Factory.ALLOW_ALL, sessions,
                     config.workerThreads()));
         }
         log.info("engine started: {} target(s), {} issuer(s)", config.targets().size(), config.auth().issuers().size());

@@ -79,9 +79,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean serverWaiting;
     private StatementGate.Decision decided;
     private StatementGate.SessionInfo gateInfo;
-    private SessionObserver observer = SessionObserver.NONE;
+    private SessionHooks hooks;
+    private boolean filtering;
     private long copySequence;
     private ErrorResponse unattributedBatchError;
+    private ResultFilter.CopyTransform copyOut;
     private final ResponseTracker tracker = new ResponseTracker();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
@@ -393,12 +395,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         client.write(BackendCodec.encode(new BackendMessage.BackendKeyData(connection.processId(), secret), client.alloc()));
         client.writeAndFlush(BackendCodec.encode(new BackendMessage.ReadyForQuery(transactionStatus), client.alloc()));
         phase = Phase.READY;
-        observer = services.observers().open(this);
+        hooks = services.hooks().open(this);
+        filtering = !hooks.passesEverything();
         Identity identity = admission.identity();
         log.info("session {}: {} connected to target {} as role {} from {}", id, identity.subject(), targetName,
                 admission.login().effectiveRole(), client.remoteAddress());
         scheduleExpiry(identity);
         upstream.read();
+        drainClientQueue(); // anything the client sent ahead of the login's answer
+        upstream.flush();
         readClientIfReady();
     }
 
@@ -418,6 +423,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 clientQueue.addLast(frame);
                 drainClientQueue();
             }
+            case ADMITTING, CONNECTING -> {
+                // Sent ahead of the login's answer (what already was in the socket): kept for when the session is ready.
+                if (clientQueue.size() >= 64) {
+                    frame.release();
+                    fatal(SqlState.PROTOCOL_VIOLATION, "too many messages before authentication completed");
+                    return;
+                }
+                clientQueue.addLast(frame);
+            }
             default -> {
                 frame.release();
                 fatal(SqlState.PROTOCOL_VIOLATION, "unexpected message during authentication");
@@ -431,11 +445,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
      */
     private void drainClientQueue() {
         PgFrame frame;
-        while (phase == Phase.READY && !clientWaiting && (frame = clientQueue.peekFirst()) != null) {
-            if (!processClientFrame(frame)) {
+        while (phase == Phase.READY && !clientWaiting && (frame = clientQueue.pollFirst()) != null) {
+            boolean done;
+            try {
+                done = processClientFrame(frame);
+            } catch (ProtocolException e) {
+                if (frame.refCnt() > 0) {
+                    frame.release();
+                }
+                log.info("session {}: protocol error from client: {}", id, e.getMessage());
+                fatal(e.sqlState(), e.getMessage());
                 return;
             }
-            clientQueue.pollFirst();
+            if (!done) {
+                clientQueue.addFirst(frame); // waits for a decision, still owned by the queue
+                return;
+            }
         }
     }
 
@@ -492,7 +517,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return onFunctionCall(frame);
             }
             case FrontendMessage.COPY_DATA -> {
-                observer.copyData(copySequence, true, frame.length() - 5);
+                hooks.copyData(copySequence, true, frame.length() - 5);
                 forward(frame);
             }
             case FrontendMessage.FLUSH, FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> forward(frame);
@@ -527,7 +552,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             decided = null;
             return known;
         }
-        StatementGate.Decision decision = services.gate().check(gateInfo(), statement);
+        StatementGate.Decision decision = hooks.check(gateInfo(), statement);
         if (decision instanceof StatementGate.Decision.Pending pending) {
             for (String notice : pending.notices()) {
                 client.writeAndFlush(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()),
@@ -552,7 +577,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         long sequence = statementSequence + 1;
         CompletableFuture<Void> durable;
         try {
-            durable = observer.statement(sequence, statement, decision);
+            durable = hooks.statement(sequence, statement, decision);
         } catch (RuntimeException e) {
             durable = CompletableFuture.failedFuture(e);
         }
@@ -667,6 +692,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         portals.put(bind.portal(), new Portal(bind.portal(), statement, bind));
         tracker.expect(ResponseTracker.Kind.BIND, bind.portal());
         forward(frame);
+        if (statement != null && statement.columns == null) {
+            // The engine must know a result's columns to mask and record its rows: ask for them.
+            tracker.expectInternal(ResponseTracker.Kind.DESCRIBE_PORTAL, bind.portal());
+            forward(FrontendCodec.encode(new FrontendMessage.Describe((byte) 'P', bind.portal()), client.alloc()));
+        }
     }
 
     private boolean onExecute(PgFrame frame) {
@@ -697,13 +727,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             portal.executed = true;
             if (unattributedBatchError != null) {
                 // The server failed this batch's Parse or Bind already and will skip this Execute.
-                observer.error(portal.sequence, unattributedBatchError);
+                hooks.error(portal.sequence, unattributedBatchError);
                 unattributedBatchError = null;
             }
         }
         ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
         entry.statement = new StatementContext(portal.sequence, prepared.sql, true);
         entry.columns = portal.columns();
+        entry.portal = portal;
         copySequence = portal.sequence;
         forward(frame);
         return true;
@@ -792,24 +823,33 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void drainServerQueue() {
         PgFrame frame;
-        while (phase == Phase.READY && !serverWaiting && (frame = serverQueue.peekFirst()) != null) {
+        while (phase == Phase.READY && !serverWaiting && (frame = serverQueue.pollFirst()) != null) {
             if (!processServerFrame(frame)) {
+                serverQueue.addFirst(frame); // waits for the result filter, still owned by the queue
                 return;
             }
-            serverQueue.pollFirst();
         }
     }
 
     /** Handles the head server message; false when it must wait (it stays queued). */
     private boolean processServerFrame(PgFrame frame) {
+        try {
+            return processServerFrameOrFail(frame);
+        } catch (ProtocolException e) {
+            log.warn("session {}: a result could not be passed on safely: {}", id, e.getMessage());
+            if (frame.refCnt() > 0) {
+                frame.release();
+            }
+            fatal(e.sqlState(), "the gateway could not pass a result on safely: " + e.getMessage());
+            return true;
+        }
+    }
+
+    private boolean processServerFrameOrFail(PgFrame frame) {
         ResponseTracker.Entry head = tracker.head();
         switch (frame.type()) {
             case BackendMessage.DATA_ROW -> {
-                if (head != null && head.statement != null) {
-                    head.statement.rows++;
-                    observer.row(head.statement.sequence, head.columns, frame.content());
-                }
-                toClient(frame);
+                return onDataRow(frame, head);
             }
             case BackendMessage.READY_FOR_QUERY -> {
                 var ready = (BackendMessage.ReadyForQuery) BackendCodec.decode(frame);
@@ -830,9 +870,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 }
                 switch (head.kind) {
                     case QUERY -> {
+                        if (filtering && !planRows(head, columns)) {
+                            return false;
+                        }
                         head.columns = columns;
                         if (head.statement != null) {
-                            observer.columns(head.statement.sequence, columns);
+                            hooks.columns(head.statement.sequence, columns);
                         }
                     }
                     case DESCRIBE_STATEMENT -> {
@@ -866,7 +909,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             case BackendMessage.COMMAND_COMPLETE -> {
                 if (head != null && head.statement != null) {
                     var complete = (BackendMessage.CommandComplete) BackendCodec.decode(frame);
-                    observer.completed(head.statement.sequence, complete.tag());
+                    hooks.completed(head.statement.sequence, complete.tag());
                     if (head.kind == ResponseTracker.Kind.QUERY) {
                         head.columns = null; // the next statement of a multi-statement Query brings its own
                     }
@@ -882,17 +925,127 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 }
                 toClient(frame);
             }
+            case BackendMessage.COPY_OUT_RESPONSE -> {
+                copyOut = filtering ? hooks.copyOut(copySequence) : null;
+                toClient(frame);
+            }
             case BackendMessage.COPY_DATA -> {
-                observer.copyData(copySequence, false, frame.length() - 5);
+                hooks.copyData(copySequence, false, frame.length() - 5);
+                if (copyOut != null) {
+                    ByteBuf masked = copyOut.apply(frame.content(), client.alloc());
+                    if (masked != frame.content()) {
+                        frame.release();
+                        writeIfAny(masked);
+                        return true;
+                    }
+                }
+                toClient(frame);
+            }
+            case BackendMessage.COPY_DONE -> {
+                if (copyOut != null) {
+                    writeIfAny(copyOut.finish(client.alloc()));
+                    copyOut = null;
+                }
                 toClient(frame);
             }
             case BackendMessage.NOTICE_RESPONSE -> {
-                observer.notice((BackendMessage.NoticeResponse) BackendCodec.decode(frame));
+                var notice = (BackendMessage.NoticeResponse) BackendCodec.decode(frame);
+                if (filtering) {
+                    Map<Character, String> fields = hooks.messageFields(notice.fields());
+                    if (fields != notice.fields()) {
+                        notice = new BackendMessage.NoticeResponse(fields);
+                        frame.release();
+                        hooks.notice(notice);
+                        client.write(BackendCodec.encode(notice, client.alloc()), client.voidPromise());
+                        return true;
+                    }
+                }
+                hooks.notice(notice);
+                toClient(frame);
+            }
+            case BackendMessage.NOTIFICATION_RESPONSE -> {
+                if (filtering) {
+                    var notification = (BackendMessage.NotificationResponse) BackendCodec.decode(frame);
+                    String payload = hooks.notification(notification.payload());
+                    if (!payload.equals(notification.payload())) {
+                        frame.release();
+                        client.write(BackendCodec.encode(new BackendMessage.NotificationResponse(notification.processId(),
+                                notification.channel(), payload), client.alloc()), client.voidPromise());
+                        return true;
+                    }
+                }
                 toClient(frame);
             }
             default -> toClient(frame);
         }
         return true;
+    }
+
+    private boolean onDataRow(PgFrame frame, ResponseTracker.Entry head) {
+        if (head == null) {
+            if (filtering) {
+                throw ProtocolException.violation("a row arrived that belongs to no statement");
+            }
+            toClient(frame);
+            return true;
+        }
+        if (head.columns == null && head.portal != null) {
+            head.columns = head.portal.columns();
+        }
+        ByteBuf row = frame.content();
+        if (filtering) {
+            if (head.transform == null) {
+                if (head.columns == null) {
+                    throw ProtocolException.violation("a row arrived whose columns the gateway does not know");
+                }
+                if (!planRows(head, head.columns)) {
+                    return false;
+                }
+            }
+            ByteBuf masked = head.transform.apply(row, client.alloc());
+            if (masked != row) {
+                frame.release();
+                row = masked;
+            }
+        }
+        if (head.statement != null) {
+            head.statement.rows++;
+            hooks.row(head.statement.sequence, head.columns, row);
+        }
+        client.write(row, client.voidPromise());
+        return true;
+    }
+
+    /** Plans how this entry's rows are rewritten; false while the filter needs time (reading from the server pauses). */
+    private boolean planRows(ResponseTracker.Entry entry, RowDescription columns) {
+        ResultFilter.RowPlan plan = hooks.rows(columns);
+        switch (plan) {
+            case ResultFilter.RowPlan.Rows rows -> {
+                entry.transform = rows.transform();
+                return true;
+            }
+            case ResultFilter.RowPlan.Wait wait -> {
+                serverWaiting = true;
+                wait.ready().whenComplete((ok, error) -> client.eventLoop().execute(() -> {
+                    serverWaiting = false;
+                    if (phase != Phase.READY) {
+                        return;
+                    }
+                    drainServerQueue();
+                    client.flush();
+                    readUpstreamIfReady();
+                }));
+                return false;
+            }
+        }
+    }
+
+    private void writeIfAny(ByteBuf message) {
+        if (message.isReadable()) {
+            client.write(message, client.voidPromise());
+        } else {
+            message.release();
+        }
     }
 
     private void deliver(PgFrame frame, ResponseTracker.Entry entry) {
@@ -927,13 +1080,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             statement = failedBatchStatement;
         }
         ErrorResponse error = (ErrorResponse) BackendCodec.decode(frame);
+        if (filtering) {
+            Map<Character, String> fields = hooks.messageFields(error.fields());
+            if (fields != error.fields()) {
+                error = new ErrorResponse(fields);
+                frame.release();
+                frame = null;
+            }
+        }
         if (statement != null) {
-            observer.error(statement.sequence, error);
+            hooks.error(statement.sequence, error);
         } else if (extended) {
             // The batch's Execute is still on its way through the gate: it gets this error when it comes.
             unattributedBatchError = error;
         }
-        toClient(frame);
+        if (frame == null) {
+            client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
+        } else {
+            toClient(frame);
+        }
     }
 
     private void toClient(PgFrame frame) {
@@ -956,7 +1121,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         log.info("session {}: cancel request forwarded to target {}", id, targetName);
-        client.eventLoop().execute(() -> observer.cancelRequested());
+        client.eventLoop().execute(() -> {
+            if (hooks != null) {
+                hooks.cancelRequested();
+            }
+        });
         UpstreamConnector.cancel(client.eventLoop(), connection.address(), connection.processId(), connection.secretKey(), id);
     }
 
@@ -995,10 +1164,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             pending.release();
         }
         tracker.clear();
-        try {
-            observer.ended(reason);
-        } catch (RuntimeException e) {
-            log.warn("session {}: observer failed at end", id, e);
+        if (hooks != null) {
+            try {
+                hooks.ended(reason);
+            } catch (RuntimeException e) {
+                log.warn("session {}: hooks failed at end", id, e);
+            }
         }
         services.registry().remove(this);
         if (upstream != null && upstream.isActive()) {

@@ -36,10 +36,10 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public static ProxyServer start(ListenerConfig listener, LimitsConfig limits, SslContext serverTls,
-                                    Gatekeeper gatekeeper, StatementGate gate, SessionObserver.Factory observers,
+                                    Gatekeeper gatekeeper, SessionHooks.Factory hooks,
                                     SessionRegistry registry, int workerThreads) throws InterruptedException {
         UpstreamConnector connector = new UpstreamConnector(limits.maxMessageBytes(), limits.upstreamConnectTimeout());
-        SessionServices services = new SessionServices(listener, limits, serverTls, gatekeeper, gate, observers, registry, connector);
+        SessionServices services = new SessionServices(listener, limits, serverTls, gatekeeper, hooks, registry, connector);
         EventLoopGroup boss = Transport.group(1, "bulwark-accept");
         EventLoopGroup workers = Transport.group(workerThreads, "bulwark-io");
         try {

@@ -27,6 +27,10 @@ final class ResponseTracker {
         RowDescription columns;
         /** Recording/observer context for this statement. */
         StatementContext statement;
+        /** For an Execute: the portal, whose columns may be learned after the Execute was sent. */
+        ClientConnection.Portal portal;
+        /** How this entry's rows are rewritten, once planned. */
+        ResultFilter.RowTransform transform;
 
         Entry(Kind kind, String name, boolean internal, DeniedStatement denial) {
             this.kind = kind;

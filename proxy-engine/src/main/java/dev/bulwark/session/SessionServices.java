@@ -13,8 +13,7 @@ record SessionServices(
         LimitsConfig limits,
         SslContext serverTls,
         Gatekeeper gatekeeper,
-        StatementGate gate,
-        SessionObserver.Factory observers,
+        SessionHooks.Factory hooks,
         SessionRegistry registry,
         UpstreamConnector upstreamConnector) {
 
@@ -22,8 +21,7 @@ record SessionServices(
         requireNonNull(listener, "listener is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(gatekeeper, "gatekeeper is null");
-        requireNonNull(gate, "gate is null");
-        requireNonNull(observers, "observers is null");
+        requireNonNull(hooks, "hooks is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(upstreamConnector, "upstreamConnector is null");
     }

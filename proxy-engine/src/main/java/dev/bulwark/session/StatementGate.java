@@ -14,6 +14,11 @@ public interface StatementGate {
     /** A gate that lets everything through: for tests of the relay itself. */
     StatementGate ALLOW_ALL = (session, statement) -> Decision.ALLOW;
 
+    /** Opens a gate per session (it may keep per-session state such as PREPAREd statements). */
+    interface Factory {
+        StatementGate open(LiveSession session);
+    }
+
     Decision check(SessionInfo session, Statement statement);
 
     /** Who is asking. */
@@ -38,15 +43,37 @@ public interface StatementGate {
 
     enum Protocol { SIMPLE, PARSE, EXECUTE, FUNCTION_CALL }
 
+    /**
+     * What policy made of a statement, for the recording and live views.
+     *
+     * @param ruleId the rule that decided (or held), null when none did
+     * @param ruleName its name
+     * @param logged LOG rules that matched
+     * @param tables tables touched, as "schema.table"
+     * @param verbs what the statement does
+     */
+    record Summary(String ruleId, String ruleName, java.util.List<String> logged, java.util.List<String> tables,
+                   java.util.List<String> verbs) {
+        public Summary {
+            logged = logged == null ? java.util.List.of() : java.util.List.copyOf(logged);
+            tables = tables == null ? java.util.List.of() : java.util.List.copyOf(tables);
+            verbs = verbs == null ? java.util.List.of() : java.util.List.copyOf(verbs);
+        }
+    }
+
     /** What happens to the statement. */
     sealed interface Decision {
-        Decision ALLOW = new Allow(null);
+        Decision ALLOW = new Allow(null, null);
 
         /** @param note a warning for the recording (an unknown statement allowed by configuration), or null */
-        record Allow(String note) implements Decision {}
+        record Allow(String note, Summary summary) implements Decision {}
 
         /** Refused: the client gets an ErrorResponse with this SQLSTATE and message; the session goes on. */
-        record Deny(String sqlState, String message, String rule) implements Decision {}
+        record Deny(String sqlState, String message, String rule, Summary summary) implements Decision {
+            public Deny(String sqlState, String message, String rule) {
+                this(sqlState, message, rule, null);
+            }
+        }
 
         /**
          * Not known yet. The client gets {@code notices} at once (e.g. "waiting for approval"), then the

@@ -8,6 +8,7 @@ import dev.bulwark.config.TargetConfig;
 import dev.bulwark.config.TlsMode;
 import dev.bulwark.session.ProxyServer;
 import dev.bulwark.session.SessionRegistry;
+import dev.bulwark.session.SessionHooks;
 import dev.bulwark.session.SessionObserver;
 import dev.bulwark.session.StatementGate;
 import io.netty.handler.ssl.SslContext;
@@ -26,11 +27,11 @@ public final class TestEngine implements AutoCloseable {
     public final SessionRegistry registry = new SessionRegistry();
     private final ProxyServer server;
 
-    private TestEngine(TestPostgres postgres, TestGatekeeper gatekeeper, StatementGate gate, LimitsConfig limits,
-                       ListenerConfig listener, SslContext tls, SessionObserver.Factory observers) throws InterruptedException {
+    private TestEngine(TestPostgres postgres, TestGatekeeper gatekeeper, LimitsConfig limits,
+                       ListenerConfig listener, SslContext tls, SessionHooks.Factory hooks) throws InterruptedException {
         this.postgres = postgres;
         this.gatekeeper = gatekeeper;
-        this.server = ProxyServer.start(listener, limits, tls, gatekeeper, gate, observers, registry, 2);
+        this.server = ProxyServer.start(listener, limits, tls, gatekeeper, hooks, registry, 2);
     }
 
     public static TestEngine start() throws InterruptedException {
@@ -52,12 +53,17 @@ public final class TestEngine implements AutoCloseable {
 
     public static TestEngine start(StatementGate gate, LimitsConfig limits, ListenerConfig listener, SslContext tls,
                                    SessionObserver.Factory observers) throws InterruptedException {
+        return start(SessionHooks.Factory.of(gate, observers), limits, listener, tls);
+    }
+
+    public static TestEngine start(SessionHooks.Factory hooks, LimitsConfig limits, ListenerConfig listener, SslContext tls)
+            throws InterruptedException {
         TestPostgres pg = TestPostgres.get();
         TestGatekeeper gatekeeper = new TestGatekeeper()
                 .target(target("shop", TestPostgres.DATABASE, pg.port(), SslMode.PREFER))
                 .identity("alice-token", "alice", Instant.now().plus(1, ChronoUnit.HOURS), "analysts")
                 .identity("dba-token", "dba", Instant.now().plus(1, ChronoUnit.HOURS), "dba");
-        return new TestEngine(pg, gatekeeper, gate, limits, listener, tls, observers);
+        return new TestEngine(pg, gatekeeper, limits, listener, tls, hooks);
     }
 
     public static TargetConfig target(String name, String database, int port, SslMode sslMode) {
