@@ -127,7 +127,7 @@ public final class MaskingRuleForm implements RuleForm {
             errors.put("column_name", "Use either table and column, or a column-name pattern, not both");
         }
         if (!hasTable && !hasColumnName && !hasDetectors) {
-            errors.put("table", "Say what to mask: a table and column, a column-name pattern, or detectors");
+            errors.putIfAbsent("table", "Say what to mask: a table and column, a column-name pattern, or detectors");
         }
         if (hasColumnName) {
             String problem = regexProblem(columnName.get());
