@@ -20,6 +20,7 @@ import javafx.scene.Parent;
 import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,12 +67,12 @@ public final class Console {
         connection.addLiveListener(audit);
         main = new MainViewModel(connection, services.settings(), services.initialSettings(),
                 approvals.pendingCountProperty());
-        Map<Page, Parent> pages = new EnumMap<>(Page.class);
-        pages.put(Page.SESSIONS, new SessionsView(sessions).root());
-        pages.put(Page.APPROVALS, new ApprovalsView(approvals).root());
-        pages.put(Page.RULES, new RulesView(rules).root());
-        pages.put(Page.REPLAY, new ReplayView(replay, services.files()).root());
-        pages.put(Page.AUDIT, new AuditView(audit, services.files()).root());
+        Map<Page, Supplier<Parent>> pages = new EnumMap<>(Page.class);
+        pages.put(Page.SESSIONS, () -> new SessionsView(sessions).root());
+        pages.put(Page.APPROVALS, () -> new ApprovalsView(approvals).root());
+        pages.put(Page.RULES, () -> new RulesView(rules).root());
+        pages.put(Page.REPLAY, () -> new ReplayView(replay, services.files()).root());
+        pages.put(Page.AUDIT, () -> new AuditView(audit, services.files()).root());
         mainView = new MainView(main, pages);
     }
 

@@ -24,13 +24,16 @@ import javafx.scene.layout.VBox;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /** The main window's content: header, navigation with the approvals badge, the current view, the status bar. */
 public final class MainView {
     private final MainViewModel viewModel;
-    private final Map<Page, Parent> pages;
+    private final Map<Page, Supplier<Parent>> pageFactories;
+    /** Views are built the first time they are shown, so the window opens fast. */
+    private final Map<Page, Parent> pages = new EnumMap<>(Page.class);
     private final BorderPane root = new BorderPane();
     private final StackPane content = new StackPane();
     private final ToggleGroup navigation = new ToggleGroup();
@@ -43,9 +46,9 @@ public final class MainView {
     private final Label status = Views.label("statusLabel", null);
     private final Hyperlink retry = new Hyperlink("Retry now");
 
-    public MainView(MainViewModel viewModel, Map<Page, Parent> pages) {
+    public MainView(MainViewModel viewModel, Map<Page, Supplier<Parent>> pageFactories) {
         this.viewModel = requireNonNull(viewModel, "viewModel is null");
-        this.pages = new EnumMap<>(pages);
+        this.pageFactories = new EnumMap<>(pageFactories);
         createView();
         bind();
     }
@@ -146,7 +149,7 @@ public final class MainView {
         if (navigation.getSelectedToggle() != button) {
             navigation.selectToggle(button);
         }
-        Parent view = pages.get(page);
+        Parent view = pages.computeIfAbsent(page, key -> pageFactories.containsKey(key) ? pageFactories.get(key).get() : null);
         content.getChildren().setAll(view == null ? Views.text(page.title() + " is not available", Css.PLACEHOLDER) : view);
     }
 

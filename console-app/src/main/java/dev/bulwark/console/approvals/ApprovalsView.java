@@ -149,8 +149,8 @@ public final class ApprovalsView {
         reason.textProperty().bindBidirectional(viewModel.reasonProperty());
         approve.disableProperty().bind(viewModel.canApproveProperty().not());
         deny.disableProperty().bind(viewModel.canDenyProperty().not());
-        String approveKeys = APPROVE_KEYS.getDisplayText();
-        String denyKeys = DENY_KEYS.getDisplayText();
+        String approveKeys = keys(APPROVE_KEYS);
+        String denyKeys = keys(DENY_KEYS);
         Views.bindTooltip(approve, Bindings.createStringBinding(() -> viewModel.approveBlockedReasonProperty().get().isEmpty()
                 ? "" : viewModel.approveBlockedReasonProperty().get() + " (" + approveKeys + ")",
                 viewModel.approveBlockedReasonProperty()), "Approve (" + approveKeys + ")");
@@ -181,6 +181,11 @@ public final class ApprovalsView {
                 event.consume();
             }
         });
+    }
+
+    /** "Ctrl+Enter" rather than JavaFX's "Ctrl+↵", which reads badly in a sentence. */
+    static String keys(KeyCombination combination) {
+        return combination.getDisplayText().replace("↵", "Enter");
     }
 
     private void showSql(ApprovalRow row) {
