@@ -42,7 +42,7 @@ public final class ApprovalRow {
         requester.set(newSummary.requester());
         target.set(newSummary.target() + (newSummary.role().isEmpty() ? "" : " as " + newSummary.role()));
         rule.set(newSummary.rule());
-        statement.set(Format.oneLine(newSummary.statement(), 160));
+        statement.set(Format.statementLine(newSummary.statement(), 160));
         progress.set(newSummary.approvals() + " of " + newSummary.quorum());
         outcome.set(outcomeText(newSummary));
         if (newSummary.state().isFinal() && decidedAt == null) {
@@ -112,7 +112,7 @@ public final class ApprovalRow {
 
     /** "14:02:11" when it was decided, as the history shows it. */
     public String decidedAtText(ZoneId zone) {
-        return decidedAt == null ? "" : Format.time(decidedAt, zone);
+        return decidedAt == null ? "—" : Format.time(decidedAt, zone);
     }
 
     @Override

@@ -61,14 +61,14 @@ public final class ApprovalsView {
         queue.setId("approvalsTable");
         queue.setPlaceholder(Views.text("Nothing is waiting for approval", Css.PLACEHOLDER));
         queue.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        queue.getColumns().add(column("Waiting", 80, ApprovalRow::waitingProperty));
-        queue.getColumns().add(column("Who", 110, ApprovalRow::requesterProperty));
-        queue.getColumns().add(column("Target", 140, ApprovalRow::targetProperty));
-        queue.getColumns().add(column("Rule", 140, ApprovalRow::ruleProperty));
+        queue.getStyleClass().add(Css.TWO_LINE);
+        queue.getColumns().add(column("Waiting", 72, ApprovalRow::waitingProperty));
         queue.getColumns().add(column("Approvals", 80, ApprovalRow::progressProperty));
-        TableColumn<ApprovalRow, String> statement = column("Statement", 260, ApprovalRow::statementProperty);
-        statement.getStyleClass().add(Css.MONO);
-        queue.getColumns().add(statement);
+        TableColumn<ApprovalRow, ApprovalRow> request = new TableColumn<>("Request");
+        request.setPrefWidth(360);
+        request.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cell.getValue()));
+        request.setCellFactory(column -> new RequestCell());
+        queue.getColumns().add(request);
 
         info.setWrapText(true);
         sql.setId("approvalSql");
@@ -145,6 +145,9 @@ public final class ApprovalsView {
             }
         });
         showSql(viewModel.selectedProperty().get());
+        if (viewModel.selectedProperty().get() != null && viewModel.pending().contains(viewModel.selectedProperty().get())) {
+            queue.getSelectionModel().select(viewModel.selectedProperty().get());
+        }
         info.textProperty().bind(viewModel.selectedInfoProperty());
         reason.textProperty().bindBidirectional(viewModel.reasonProperty());
         approve.disableProperty().bind(viewModel.canApproveProperty().not());
@@ -190,6 +193,33 @@ public final class ApprovalsView {
 
     private void showSql(ApprovalRow row) {
         SqlText.show(sql, row == null ? "" : row.summary().statement());
+    }
+
+    /** Who asks for what, over the statement's first line: an inbox, readable at a glance. */
+    private static final class RequestCell extends javafx.scene.control.TableCell<ApprovalRow, ApprovalRow> {
+        private final Label who = Views.text("", Css.STRONG);
+        private final Label statement = Views.text("", Css.MONO);
+        private final VBox box = new VBox(1, who, statement);
+
+        RequestCell() {
+            statement.getStyleClass().add(Css.MUTED);
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+        }
+
+        @Override
+        protected void updateItem(ApprovalRow row, boolean empty) {
+            super.updateItem(row, empty);
+            who.textProperty().unbind();
+            statement.textProperty().unbind();
+            if (empty || row == null) {
+                setGraphic(null);
+                return;
+            }
+            who.textProperty().bind(javafx.beans.binding.Bindings.concat(row.requesterProperty(), " → ",
+                    row.targetProperty(), " · ", row.ruleProperty()));
+            statement.textProperty().bind(row.statementProperty());
+            setGraphic(box);
+        }
     }
 
     private static TableColumn<ApprovalRow, String> column(String title, double width,

@@ -173,7 +173,7 @@ public final class ApprovalsViewModel implements LiveListener {
             if (announce) {
                 notifier.notify("Approval requested",
                         approval.requester() + " on " + approval.target() + " (rule " + approval.rule() + "):\n"
-                                + Format.oneLine(approval.statement(), 140));
+                                + Format.statementLine(approval.statement(), 140));
             }
         }
         if (pending.size() == 1 && selected.get() == null && !approval.state().isFinal()) {

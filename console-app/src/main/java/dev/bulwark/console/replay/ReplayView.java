@@ -127,13 +127,15 @@ public final class ReplayView {
         recordings.setId("recordingsTable");
         recordings.setPlaceholder(Views.text("Search to list recorded sessions", Css.PLACEHOLDER));
         recordings.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        recordings.getColumns().add(column("Who", 90, RecordingSummary::subject));
-        recordings.getColumns().add(column("Target", 80, RecordingSummary::target));
-        recordings.getColumns().add(column("Started", 118, recording -> Format.dateTime(recording.startedAt(), viewModel.zone())));
+        recordings.getColumns().add(column("Who", 76, RecordingSummary::subject));
+        recordings.getColumns().add(column("Target", 64, RecordingSummary::target));
+        recordings.getColumns().add(column("Started", 92, recording -> Format.shortDateTime(recording.startedAt(), viewModel.zone())));
         recordings.getColumns().add(column("Stmts", 52, recording -> Format.count(recording.statements())));
-        recordings.getColumns().add(column("Denied", 56, recording -> Format.count(recording.denied())));
-        recordings.getColumns().add(column("Held", 44, recording -> Format.count(recording.held())));
-        recordings.getColumns().add(column("Frames", 60, recording -> Format.count(recording.frames())));
+        TableColumn<RecordingSummary, String> flagged = column("Den./held", 70,
+                recording -> Format.count(recording.denied()) + " / " + Format.count(recording.held()));
+        flagged.setUserData("statements denied / held for approval");
+        recordings.getColumns().add(flagged);
+        recordings.getColumns().add(column("Frames", 56, recording -> Format.count(recording.frames())));
         recordings.setRowFactory(view -> {
             TableRow<RecordingSummary> row = new TableRow<>();
             row.setOnMouseClicked(event -> {
@@ -178,8 +180,8 @@ public final class ReplayView {
         ScrollPane statementScroll = new ScrollPane(statement);
         statementScroll.setId("frameStatementScroll");
         statementScroll.setFitToWidth(true);
-        statementScroll.setPrefViewportHeight(70);
-        statementScroll.setMinHeight(60);
+        statementScroll.setPrefViewportHeight(112);
+        statementScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         statementScroll.getStyleClass().add(Css.CARD);
         verdictPill.setId("frameVerdict");
         frameMessage.setWrapText(true);
@@ -194,7 +196,7 @@ public final class ReplayView {
         player.setId("replayPlayer");
 
         SplitPane split = new SplitPane(left, player);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.39);
         root.setCenter(split);
     }
 
@@ -350,7 +352,7 @@ public final class ReplayView {
             int index = i;
             TableColumn<List<String>, String> column = new TableColumn<>(resultColumn.name());
             column.setUserData(resultColumn.type());
-            column.setPrefWidth(Math.max(80, Math.min(260, resultColumn.name().length() * 9 + 40)));
+            column.setPrefWidth(width(resultColumn.name(), result.rows(), i));
             column.setCellValueFactory(cell -> Bindings.createStringBinding(
                     () -> index < cell.getValue().size() ? cell.getValue().get(index) : null));
             column.setCellFactory(c -> new ValueCell());
@@ -358,6 +360,17 @@ public final class ReplayView {
         }
         grid.getColumns().setAll(columns);
         grid.setItems(FXCollections.observableArrayList(result.rows()));
+    }
+
+    /** Wide enough for the header and the values of the first rows (monospaced), within limits. */
+    static double width(String header, List<List<String>> rows, int index) {
+        int chars = header.length();
+        for (int r = 0; r < Math.min(100, rows.size()); r++) {
+            List<String> row = rows.get(r);
+            String value = index < row.size() ? row.get(index) : null;
+            chars = Math.max(chars, value == null ? 4 : Math.min(value.length(), 60));
+        }
+        return Math.max(56, Math.min(420, chars * 7.6 + 22));
     }
 
     private static TableColumn<RecordingSummary, String> column(String title, double width,

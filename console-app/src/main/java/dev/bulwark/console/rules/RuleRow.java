@@ -59,13 +59,13 @@ public final class RuleRow {
                 String strategy = body.path("strategy").asText("redact");
                 String what;
                 if (body.hasNonNull("table")) {
-                    what = body.path("table").asText() + "." + body.path("column").asText("?");
+                    what = body.path("column").asText("?");
                 } else if (body.hasNonNull("column_name")) {
                     what = "~" + body.path("column_name").asText();
                 } else {
                     what = "detectors";
                 }
-                yield "mask " + what + ": " + strategy;
+                yield "mask " + what + " (" + strategy + ")";
             }
         };
     }

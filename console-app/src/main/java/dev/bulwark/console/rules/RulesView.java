@@ -94,13 +94,10 @@ public final class RulesView {
         on.setCellValueFactory(cell -> cell.getValue().enabledProperty());
         on.setCellFactory(column -> new EnabledCell());
         table.getColumns().add(on);
-        TableColumn<RuleRow, String> kind = new TableColumn<>("Kind");
-        kind.setPrefWidth(70);
-        kind.setCellValueFactory(cell -> Bindings.createStringBinding(() -> Format.words(cell.getValue().kind())));
-        table.getColumns().add(kind);
-        table.getColumns().add(column("Id", 150, row -> Bindings.createStringBinding(row::id)));
-        table.getColumns().add(column("Effect", 150, RuleRow::effectProperty));
-        table.getColumns().add(column("Ver.", 50, RuleRow::versionProperty));
+        // No kind column: the effect says it (ALLOW/DENY/HOLD/LOG, or "mask ..."), and the filter picks one.
+        table.getColumns().add(column("Id", 160, row -> Bindings.createStringBinding(row::id)));
+        table.getColumns().add(column("Effect", 170, RuleRow::effectProperty));
+        table.getColumns().add(column("Ver.", 46, RuleRow::versionProperty));
         table.getColumns().add(column("Name", 220, RuleRow::nameProperty));
         HBox listActions = Views.toolbar(up, down, Views.spacer(), delete);
         delete.getStyleClass().add(Css.DANGER);
@@ -113,7 +110,7 @@ public final class RulesView {
                 tab("tabHistory", "History", createHistory()));
 
         SplitPane split = new SplitPane(listPane, tabs);
-        split.setDividerPositions(0.44);
+        split.setDividerPositions(0.47);
         root.setCenter(split);
     }
 
@@ -181,8 +178,7 @@ public final class RulesView {
         rows.add("Groups", textField("policyGroups", form.groupsProperty(), "any group"), "match.groups", null);
         CheckComboBox<String> kinds = new CheckComboBox<>(FXCollections.observableArrayList(PolicyRuleForm.KINDS));
         kinds.setId("policyKinds");
-        kinds.setTitle("any kind");
-        FormRows.bindChecks(kinds, form.kindsProperty());
+        FormRows.bindChecks(kinds, form.kindsProperty(), "any kind");
         rows.add("Kinds", kinds, "match.kinds", null);
         rows.add("Verbs", textField("policyVerbs", form.verbsProperty(), "e.g. DELETE, UPDATE, TRUNCATE"), "match.verbs",
                 null);
@@ -242,8 +238,7 @@ public final class RulesView {
                 "For computed columns, matched by name");
         CheckComboBox<String> detectors = new CheckComboBox<>(FXCollections.observableArrayList(MaskingRuleForm.DETECTORS));
         detectors.setId("maskDetectors");
-        detectors.setTitle("none");
-        FormRows.bindChecks(detectors, form.detectorsProperty());
+        FormRows.bindChecks(detectors, form.detectorsProperty(), "none");
         rows.add("Detectors", detectors, "detectors", "Find values inside text");
         TextArea patterns = new TextArea();
         patterns.setId("maskPatterns");

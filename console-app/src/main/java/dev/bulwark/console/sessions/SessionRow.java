@@ -52,7 +52,7 @@ public final class SessionRow {
     }
 
     void statementSeen(String text) {
-        lastStatement.set(Format.oneLine(text, 200));
+        lastStatement.set(Format.statementLine(text, 200));
     }
 
     void tick(Instant now) {

@@ -69,10 +69,10 @@ public final class SessionsView {
         table.setId("sessionsTable");
         table.setPlaceholder(Views.text("No open sessions", Css.PLACEHOLDER));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(textColumn("Who", 130, row -> row.subjectProperty()));
-        table.getColumns().add(textColumn("Target", 130, row -> row.targetProperty()));
-        table.getColumns().add(textColumn("Role", 110, row -> row.roleProperty()));
-        table.getColumns().add(textColumn("Client", 190, row -> row.clientProperty()));
+        table.getColumns().add(textColumn("Who", 110, row -> row.subjectProperty()));
+        table.getColumns().add(textColumn("Target", 150, row -> row.targetProperty()));
+        table.getColumns().add(textColumn("Role", 96, row -> row.roleProperty()));
+        table.getColumns().add(textColumn("Client", 210, row -> row.clientProperty()));
         table.getColumns().add(textColumn("Since", 72, row -> row.sinceProperty()));
         TableColumn<SessionRow, Number> count = new TableColumn<>("Stmts");
         count.setPrefWidth(64);
@@ -80,7 +80,7 @@ public final class SessionsView {
         count.getStyleClass().add("number-column");
         table.getColumns().add(count);
         TableColumn<SessionRow, SessionState> state = new TableColumn<>("State");
-        state.setPrefWidth(120);
+        state.setPrefWidth(112);
         state.setCellValueFactory(cell -> cell.getValue().stateProperty());
         state.setCellFactory(column -> new StateCell());
         table.getColumns().add(state);

@@ -30,6 +30,9 @@ public final class Css {
     public static final String ERROR_TEXT = "error-text";
     public static final String PLACEHOLDER = "placeholder-text";
     public static final String MONO = "mono";
+    public static final String STRONG = "strong";
+    /** A table whose rows hold two lines of text. */
+    public static final String TWO_LINE = "two-line";
     public static final String CARD = "card";
     public static final String PRIMARY = "primary";
     public static final String DANGER = "danger";

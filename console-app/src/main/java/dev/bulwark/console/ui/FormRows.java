@@ -46,6 +46,8 @@ public final class FormRows {
     /** A section heading across both columns. */
     public Label section(String title) {
         Label label = Views.text(title, Css.SECTION_TITLE);
+        GridPane.setHalignment(label, HPos.LEFT);
+        label.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
         grid.add(label, 0, row++, 2, 1);
         return label;
     }
@@ -57,7 +59,8 @@ public final class FormRows {
     public Node[] add(String title, Control field, String errorKey, String hint) {
         Label label = Views.text(title, Css.FIELD_LABEL);
         label.setLabelFor(field);
-        GridPane.setValignment(label, VPos.TOP);
+        // Beside a one-line field the label centres; beside a text area it sits at the top.
+        GridPane.setValignment(label, field instanceof javafx.scene.control.TextArea ? VPos.TOP : VPos.CENTER);
         field.setMaxWidth(Double.MAX_VALUE);
         grid.add(label, 0, row);
         grid.add(field, 1, row++);
@@ -91,9 +94,16 @@ public final class FormRows {
         return nodes.toArray(Node[]::new);
     }
 
-    /** Keeps a check combo box and comma-separated text in step, both ways. */
-    public static void bindChecks(CheckComboBox<String> box, StringProperty text) {
+    /**
+     * Keeps a check combo box and comma-separated text in step, both ways; the box shows what is
+     * checked, or {@code noneTitle} when nothing is.
+     */
+    public static void bindChecks(CheckComboBox<String> box, StringProperty text, String noneTitle) {
         boolean[] syncing = {false};
+        Runnable retitle = () -> {
+            List<String> checked = new ArrayList<>(box.getCheckModel().getCheckedItems());
+            box.setTitle(checked.isEmpty() ? noneTitle : String.join(", ", checked));
+        };
         Runnable fromText = () -> {
             syncing[0] = true;
             try {
@@ -111,6 +121,7 @@ public final class FormRows {
             } finally {
                 syncing[0] = false;
             }
+            retitle.run();
         };
         fromText.run();
         text.addListener((observable, old, value) -> {
@@ -132,6 +143,7 @@ public final class FormRows {
                 } finally {
                     syncing[0] = false;
                 }
+                retitle.run();
             }
         });
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 /** Text for times, durations and statements, the same everywhere in the console. */
 public final class Format {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter SHORT_DATE_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT);
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     private Format() {}
@@ -51,6 +52,11 @@ public final class Format {
         return instant == null ? "" : TIME.format(instant.atZone(zone));
     }
 
+    /** "11-21 09:48": for narrow columns where the year is obvious. */
+    public static String shortDateTime(Instant instant, ZoneId zone) {
+        return instant == null ? "" : SHORT_DATE_TIME.format(instant.atZone(zone));
+    }
+
     public static String dateTime(Instant instant, ZoneId zone) {
         return instant == null ? "" : DATE_TIME.format(instant.atZone(zone));
     }
@@ -62,6 +68,35 @@ public final class Format {
         }
         String flat = sql.strip().replaceAll("\\s+", " ");
         return flat.length() <= max ? flat : flat.substring(0, Math.max(0, max - 1)) + "…";
+    }
+
+    /**
+     * A statement as one line for lists: leading comments (a ticket number, a tool's tag) dropped
+     * so the statement itself shows, then as {@link #oneLine}. The full text is shown elsewhere.
+     */
+    public static String statementLine(String sql, int max) {
+        if (sql == null) {
+            return "";
+        }
+        String rest = sql.strip();
+        while (true) {
+            if (rest.startsWith("--")) {
+                int end = rest.indexOf('\n');
+                if (end < 0) {
+                    break;
+                }
+                rest = rest.substring(end + 1).strip();
+            } else if (rest.startsWith("/*")) {
+                int end = rest.indexOf("*/");
+                if (end < 0) {
+                    break;
+                }
+                rest = rest.substring(end + 2).strip();
+            } else {
+                break;
+            }
+        }
+        return oneLine(rest.isEmpty() ? sql : rest, max);
     }
 
     /** "1,234". */

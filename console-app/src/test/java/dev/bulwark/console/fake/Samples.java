@@ -57,6 +57,7 @@ public final class Samples {
             engine.putRecording(recording, shortSession(recording));
         }
         engine.auditLines(auditLines(now));
+        engine.verification(new dev.bulwark.model.AuditVerification(true, 254, null));
     }
 
     public static List<SessionSummary> sessions(Instant now) {

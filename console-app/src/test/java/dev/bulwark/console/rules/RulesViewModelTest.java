@@ -50,7 +50,7 @@ class RulesViewModelTest {
 
         assertEquals(13, viewModel.rows().size());
         assertEquals("HOLD (dba)", select("hold-unfiltered-writes").effectProperty().get());
-        assertEquals("mask customers.email: partial", select("customers-email").effectProperty().get());
+        assertEquals("mask email (partial)", select("customers-email").effectProperty().get());
         assertFalse(select("legacy-report-block").enabledProperty().get());
         viewModel.kindFilterProperty().set(RuleKind.MASKING);
         assertEquals(4, viewModel.visibleRows().size());

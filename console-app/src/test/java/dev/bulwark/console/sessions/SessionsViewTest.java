@@ -98,6 +98,32 @@ class SessionsViewTest {
     }
 
     @Test
+    void hundredsOfSessionsAndThousandsOfEventsStayResponsive(FxRobot robot) {
+        TableView<SessionRow> table = table(robot);
+        waitUntil("the snapshot shows", () -> table.getItems().size() == 8);
+        int sessions = 600;
+        for (int i = 0; i < sessions; i++) {
+            fixture.engine().startSession(FakeEngine.session("s-load-" + i, "user" + i, "orders", SessionState.IDLE, NOW));
+        }
+        long start = System.nanoTime();
+        int events = 0;
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < sessions; i++) {
+                fixture.engine().changeSession(FakeEngine.session("s-load-" + i, "user" + i, "orders",
+                        round % 2 == 0 ? SessionState.ACTIVE : SessionState.IDLE, NOW));
+                fixture.engine().statement("s-load-" + i, "SELECT " + round, dev.bulwark.model.VerdictAction.ALLOW, null);
+                events += 2;
+            }
+        }
+        waitUntil("every event is applied", () -> table.getItems().size() == sessions + 8
+                && "SELECT 9".equals(table.getItems().get(sessions + 7).lastStatementProperty().get()));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("applied " + events + " events to " + (sessions + 8) + " rows in " + millis + " ms");
+        assertEquals(SessionState.IDLE, table.getItems().get(sessions + 7).stateProperty().get());
+        assertTrue(millis < 5_000, "took " + millis + " ms");
+    }
+
+    @Test
     void onlyAdminsCanEndSessions(FxRobot robot) {
         fixture.engine().operator(new Operator("rita", OperatorRole.REVIEWER));
         FxActions.run(robot, () -> fixture.connection().connect(fixture.connection().target()));
