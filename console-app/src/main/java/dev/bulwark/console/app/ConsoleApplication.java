@@ -47,7 +47,8 @@ public final class ConsoleApplication extends Application {
             return thread;
         });
         connection = new ConnectionManager(new SocketConnector("bulwark-console/" + version()), ui, io);
-        console = new Console(new Console.Services(connection, ui, worker, new FxNotifier(() -> stage), new FxFileDialogs(), store, settings, ZoneId.systemDefault()));
+        console = new Console(new Console.Services(connection, ui, worker, new FxNotifier(() -> stage),
+                new FxFileDialogs(), store, settings, ZoneId.systemDefault()));
         Scene scene = new Scene(console.mainView().root(), WIDTH, HEIGHT);
         console.mainView().attach(scene);
         stage.titleProperty().bind(console.main().titleProperty());

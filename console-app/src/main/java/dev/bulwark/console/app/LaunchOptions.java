@@ -17,7 +17,7 @@ public record LaunchOptions(EngineAddress address, Theme theme, boolean help) {
             Usage: bulwark console [--data DIR | --socket PATH | --connect HOST:PORT [--ca FILE] [--token-file FILE]]
                                    [--theme light|dark]
               --data DIR         the engine's data directory; connects to DIR/bulwark.sock
-              --socket PATH      the engine's management socket
+              --socket PATH      the engine's management socket (when --data is not given)
               --connect H:P      a remote engine's TLS management listener (asks for a token unless --token-file)
               --ca FILE          PEM certificates to trust for the remote engine (default: the JDK's)
               --token-file FILE  a file holding an OIDC access token, read at every (re)connect
@@ -54,9 +54,9 @@ public record LaunchOptions(EngineAddress address, Theme theme, boolean help) {
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        int engines = (data == null ? 0 : 1) + (socket == null ? 0 : 1) + (connect == null ? 0 : 1);
-        if (engines > 1) {
-            throw new IllegalArgumentException("give one of --data, --socket and --connect");
+        // --data wins over --socket (a launcher may pass both); a remote engine excludes a local one.
+        if (connect != null && (data != null || socket != null)) {
+            throw new IllegalArgumentException("--connect goes without --data and --socket");
         }
         if ((ca != null || tokenFile != null) && connect == null) {
             throw new IllegalArgumentException("--ca and --token-file go with --connect");

@@ -174,7 +174,6 @@ public final class ApprovalsView {
         }, viewModel.approveBlockedReasonProperty(), viewModel.denyBlockedReasonProperty()));
         approve.setOnAction(event -> viewModel.approve());
         deny.setOnAction(event -> viewModel.deny());
-        reason.setOnAction(event -> { });
         root.addEventFilter(KeyEvent.KEY_PRESSED, event -> {
             if (APPROVE_KEYS.match(event)) {
                 viewModel.approve();

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -181,7 +180,7 @@ public final class ConnectionManager implements ConsoleClient, AutoCloseable {
         if (myGeneration != generation || closed) {
             return;
         }
-        Throwable cause = unwrap(failure);
+        Throwable cause = Failures.unwrap(failure);
         if (cause instanceof ManagementException refused
                 && (refused.code() == ErrorCode.UNAUTHORIZED || refused.code() == ErrorCode.UNSUPPORTED_VERSION
                         || refused.code() == ErrorCode.FORBIDDEN)) {
@@ -250,14 +249,6 @@ public final class ConnectionManager implements ConsoleClient, AutoCloseable {
         for (LiveListener listener : List.copyOf(listeners)) {
             listener.events(events);
         }
-    }
-
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** A short reason for the status bar, without stack traces. */

@@ -22,6 +22,7 @@ import dev.bulwark.model.client.EventListener;
 import dev.bulwark.model.client.ManagementClient;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -33,10 +34,20 @@ import static java.util.Objects.requireNonNull;
  * protocol request, each pushed message goes to the {@link ConnectionEvents}.
  */
 final class SocketConnection implements Connection {
-    private final ManagementClient client;
+    /**
+     * The client library's timeout covers a whole streamed export, so exports get a connection of
+     * their own with a long one rather than the request timeout meant to notice a dead engine.
+     */
+    static final Duration EXPORT_TIMEOUT = Duration.ofHours(2);
 
-    private SocketConnection(ManagementClient client) {
+    private final ManagementClient client;
+    private final Endpoint endpoint;
+    private final ClientOptions options;
+
+    private SocketConnection(ManagementClient client, Endpoint endpoint, ClientOptions options) {
         this.client = client;
+        this.endpoint = endpoint;
+        this.options = options;
     }
 
     static SocketConnection open(Endpoint endpoint, ClientOptions options, ConnectionEvents events) throws IOException {
@@ -62,7 +73,7 @@ final class SocketConnection implements Connection {
                 events.closed(cause);
             }
         }));
-        return new SocketConnection(client);
+        return new SocketConnection(client, endpoint, options);
     }
 
     @Override
@@ -167,7 +178,16 @@ final class SocketConnection implements Connection {
 
     @Override
     public CompletableFuture<Long> exportAudit(Consumer<List<String>> lines) {
-        return client.exportAudit(lines).thenApply(EngineMessage.AuditExported::records);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("bulwark-console-export").start(() -> {
+            try (ManagementClient exporter = ManagementClient.connect(endpoint,
+                    options.withTimeout(EXPORT_TIMEOUT).withListener(EventListener.NONE))) {
+                done.complete(exporter.await(exporter.exportAudit(lines)).records());
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     @Override

@@ -79,6 +79,12 @@ public final class RulesViewModel implements LiveListener {
     public void connected(Operator operator) {
         boolean isAdmin = operator.role().includes(OperatorRole.ADMIN);
         admin.set(isAdmin);
+        if (!isAdmin) {
+            // No rules topic for this operator: what an earlier admin connection showed must go.
+            selected.set(null);
+            editor.clear();
+            rows.clear();
+        }
         accessMessage.set(isAdmin ? "" : "Rules are for admins; you are connected as " + operator.name()
                 + " (" + Format.words(operator.role()) + ")");
         message.set("");

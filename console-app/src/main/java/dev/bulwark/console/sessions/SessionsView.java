@@ -170,7 +170,7 @@ public final class SessionsView {
         dialog.getDialogPane().getStylesheets().setAll(root.getScene() == null ? java.util.List.of()
                 : root.getScene().getStylesheets());
         dialog.setResultConverter(button -> button == end ? reason.getText() : null);
-        reason.requestFocus();
+        dialog.setOnShown(event -> reason.requestFocus());
         Optional<String> result = dialog.showAndWait();
         result.ifPresent(viewModel::killSelected);
     }

@@ -19,6 +19,8 @@ class LaunchOptionsTest {
                 LaunchOptions.parse(List.of("--data", "/srv/bulwark")).address());
         assertEquals(new EngineAddress.Local(Path.of("/run/b.sock")),
                 LaunchOptions.parse(List.of("--socket=/run/b.sock")).address());
+        assertEquals(new EngineAddress.Local(Path.of("/a/bulwark.sock")),
+                LaunchOptions.parse(List.of("--socket", "/b.sock", "--data", "/a")).address(), "--data wins");
     }
 
     @Test
@@ -41,8 +43,8 @@ class LaunchOptionsTest {
 
     @Test
     void mistakesAreNamed() {
-        assertEquals("give one of --data, --socket and --connect", assertThrows(IllegalArgumentException.class,
-                () -> LaunchOptions.parse(List.of("--data", "/a", "--socket", "/b"))).getMessage());
+        assertEquals("--connect goes without --data and --socket", assertThrows(IllegalArgumentException.class,
+                () -> LaunchOptions.parse(List.of("--data", "/a", "--connect", "h:1"))).getMessage());
         assertEquals("--data needs a value", assertThrows(IllegalArgumentException.class,
                 () -> LaunchOptions.parse(List.of("--data"))).getMessage());
         assertEquals("unknown option --frobnicate", assertThrows(IllegalArgumentException.class,

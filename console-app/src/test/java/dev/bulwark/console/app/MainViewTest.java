@@ -79,6 +79,22 @@ class MainViewTest {
     }
 
     @Test
+    void theConnectDialogValidatesAndSwitchesEngines(FxRobot robot) {
+        robot.clickOn("#connectButton");
+        FxActions.fire(robot, "#connectRemote");
+        assertEquals("Give the engine's host name", robot.lookup("#connectProblem").queryAs(Label.class).getText());
+        assertTrue(robot.lookup("#connectOk").queryAs(javafx.scene.control.Button.class).isDisabled());
+        FxActions.fire(robot, "#connectLocal");
+        FxActions.setText(robot, "#connectSocket", "/run/other/bulwark.sock");
+        robot.clickOn("#connectOk");
+
+        FxActions.waitUntil("connected to the other engine", () -> robot.lookup("#statusLabel").queryAs(Label.class)
+                .getText().startsWith("Connected to /run/other/bulwark.sock as carol"));
+        assertEquals(new dev.bulwark.console.client.EngineAddress.Local(java.nio.file.Path.of("/run/other/bulwark.sock")),
+                fixture.connector().targets().get(fixture.connector().targets().size() - 1).address());
+    }
+
+    @Test
     void aLostConnectionShowsTheCountdown(FxRobot robot) throws Exception {
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
                 () -> robot.lookup("#statusLabel").queryAs(Label.class).getText().startsWith("Connected"));

@@ -65,8 +65,8 @@ class AuditViewModelTest {
 
         assertEquals(4, viewModel.actions().size());
         AdminAction newest = viewModel.actions().get(0);
-        assertEquals("rule_change", newest.action(), "newest in chain order comes first");
-        assertEquals("carol", newest.actor());
+        assertEquals("session_kill", newest.action(), "newest in chain order comes first");
+        assertEquals("henrik", newest.actor());
         assertTrue(viewModel.actions().stream().anyMatch(action -> action.action().equals("session_kill")
                 && action.target().equals("s-41aa") && action.details().contains("runaway cross join")));
         assertEquals("Read 254 records, 4 operator actions", worker.progressMessages().get(worker.progressMessages().size() - 1));

@@ -56,7 +56,7 @@ class AuditViewTest {
         @SuppressWarnings("unchecked")
         TableView<AdminAction> actions = node(robot, "#auditActions", TableView.class);
         waitUntil("the actions are listed", () -> actions.getItems().size() == 4);
-        assertEquals("rule_change", actions.getItems().get(0).action());
+        assertEquals("session_kill", actions.getItems().get(0).action());
     }
 
     @Test

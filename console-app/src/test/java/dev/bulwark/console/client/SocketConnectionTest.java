@@ -69,6 +69,7 @@ class SocketConnectionTest {
     private Thread serverThread;
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<Object> pushed = new LinkedBlockingQueue<>();
+    private final List<SocketChannel> connections = Collections.synchronizedList(new ArrayList<>());
 
     private final ConnectionEvents events = new ConnectionEvents() {
         @Override
@@ -104,10 +105,28 @@ class SocketConnectionTest {
     void stop() throws Exception {
         server.close();
         serverThread.join(5000);
+        synchronized (connections) {
+            for (SocketChannel channel : connections) {
+                channel.close();
+            }
+        }
     }
 
+    /** Accepts connections until the server closes; each one is served on its own thread. */
     private void serve() {
-        try (SocketChannel channel = server.accept()) {
+        try {
+            while (true) {
+                SocketChannel channel = server.accept();
+                Thread.ofPlatform().daemon().name("fake-engine-connection").start(() -> serveOne(channel));
+            }
+        } catch (IOException e) {
+            // The test closed the server.
+        }
+    }
+
+    private void serveOne(SocketChannel accepted) {
+        connections.add(accepted);
+        try (SocketChannel channel = accepted) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(channel);
             String line;
@@ -206,13 +225,15 @@ class SocketConnectionTest {
     }
 
     @Test
-    void theAuditExportStreamsItsLines() throws Exception {
+    void theAuditExportStreamsItsLinesOnAConnectionOfItsOwn() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try (Connection connection = connect()) {
             long count = connection.exportAudit(lines::addAll).get(5, TimeUnit.SECONDS);
             assertEquals(3, count);
         }
         assertEquals(3, lines.size());
+        assertEquals(2, received.stream().filter(line -> line.contains("\"type\":\"hello\"")).count(),
+                "the export said hello on a second connection");
     }
 
     @Test
@@ -227,9 +248,6 @@ class SocketConnectionTest {
     @Test
     void aStoppedEngineIsReportedAsLost() throws Exception {
         Connection connection = connect();
-        server.close();
-        serverThread.interrupt();
-        // Closing the accepted channel: end the server side of this connection.
         stop();
         Object last = null;
         for (int i = 0; i < 3 && !"lost".equals(last); i++) {

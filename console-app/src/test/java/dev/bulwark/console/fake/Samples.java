@@ -273,14 +273,14 @@ public final class Samples {
             lines.add("{\"record\":\"frame\",\"node_id\":\"local\",\"seq\":" + i + ",\"at\":\""
                     + now.minusSeconds(4000 - i) + "\",\"session_id\":\"s-5e02\",\"frame_no\":" + i + "}");
         }
-        lines.add(admin(251, now.minus(Duration.ofMinutes(24)), "carol", "approval_granted", "a-1039",
-                "{\"session_id\":\"s-7f3a\",\"reason\":\"staging table, safe\"}"));
-        lines.add(admin(252, now.minus(Duration.ofMinutes(17)), "carol", "approval_denied", "a-1040",
-                "{\"session_id\":\"s-c302\",\"reason\":\"would wipe every e-mail\"}"));
-        lines.add(admin(253, now.minus(Duration.ofMinutes(9)), "henrik", "session_kill", "s-41aa",
-                "{\"reason\":\"runaway cross join\"}"));
-        lines.add(admin(254, now.minus(Duration.ofHours(3)), "carol", "rule_change", "policy",
+        lines.add(admin(251, now.minus(Duration.ofHours(3)), "carol", "rule_change", "policy",
                 "{\"kind\":\"policy\",\"version\":4,\"sha256\":\"c0ffee\"}"));
+        lines.add(admin(252, now.minus(Duration.ofMinutes(24)), "carol", "approval_granted", "a-1039",
+                "{\"session_id\":\"s-7f3a\",\"reason\":\"staging table, safe\"}"));
+        lines.add(admin(253, now.minus(Duration.ofMinutes(17)), "carol", "approval_denied", "a-1040",
+                "{\"session_id\":\"s-c302\",\"reason\":\"would wipe every e-mail\"}"));
+        lines.add(admin(254, now.minus(Duration.ofMinutes(9)), "henrik", "session_kill", "s-41aa",
+                "{\"reason\":\"runaway cross join\"}"));
         return lines;
     }
 

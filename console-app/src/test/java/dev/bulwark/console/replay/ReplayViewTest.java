@@ -101,7 +101,9 @@ class ReplayViewTest {
     @Test
     void playsFasterAndExports(FxRobot robot) throws Exception {
         openFirst(robot);
-        FxActions.run(robot, () -> node(robot, "#replaySpeed", ComboBox.class).setValue(10));
+        @SuppressWarnings("unchecked")
+        ComboBox<Integer> speed = node(robot, "#replaySpeed", ComboBox.class);
+        FxActions.run(robot, () -> speed.setValue(10));
 
         FxActions.fire(robot, "#replayPlay");
         waitUntil("playback moves on", () -> frameInfo(robot).getText().startsWith("Frame 4 of 14"));

@@ -69,6 +69,16 @@ class RulesViewModelTest {
     }
 
     @Test
+    void reconnectingAsANonAdminClearsWhatAnAdminSaw() {
+        connect(OperatorRole.ADMIN);
+        select("no-ddl");
+        viewModel.connected(new Operator("rita", OperatorRole.VIEWER));
+        assertTrue(viewModel.rows().isEmpty());
+        assertNull(viewModel.selectedProperty().get());
+        assertFalse(editor.editingProperty().get());
+    }
+
+    @Test
     void selectingARuleShowsItInTheFormAndAsJson() {
         connect(OperatorRole.ADMIN);
         select("hold-unfiltered-writes");
