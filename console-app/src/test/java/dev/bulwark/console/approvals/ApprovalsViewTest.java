@@ -1,0 +1,108 @@
+package dev.bulwark.console.approvals;
+
+import dev.bulwark.console.fake.ConsoleFixture;
+import dev.bulwark.console.fake.FxActions;
+import dev.bulwark.model.ApprovalState;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.Operator;
+import dev.bulwark.model.OperatorRole;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Instant;
+import java.util.List;
+
+import static dev.bulwark.console.fake.FxActions.node;
+import static dev.bulwark.console.fake.FxActions.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(ApplicationExtension.class)
+class ApprovalsViewTest {
+    private static final Instant NOW = Instant.parse("2026-11-21T09:30:00Z");
+    private ConsoleFixture fixture;
+
+    @Start
+    void start(Stage stage) {
+        fixture = ConsoleFixture.start(stage, new Operator("carol", OperatorRole.ADMIN), NOW);
+    }
+
+    @AfterEach
+    void stop() {
+        WaitForAsyncUtils.asyncFx(fixture::close);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<ApprovalRow> queue(FxRobot robot) {
+        return node(robot, "#approvalsTable", TableView.class);
+    }
+
+    @Test
+    void aHeldStatementIsShownHighlightedAndApprovedFromTheKeyboard(FxRobot robot) {
+        FxActions.fire(robot, "#navApprovals");
+        TableView<ApprovalRow> queue = queue(robot);
+        waitUntil("the queue shows", () -> queue.getItems().size() == 2);
+        TextFlow sql = node(robot, "#approvalSql", TextFlow.class);
+        waitUntil("the first request is shown", () -> !sql.getChildren().isEmpty());
+        List<Text> runs = sql.getChildren().stream().map(Text.class::cast).toList();
+        assertTrue(runs.stream().anyMatch(run -> run.getText().equals("UPDATE") && run.getStyleClass().contains("sql-keyword")));
+        assertTrue(runs.stream().anyMatch(run -> run.getText().equals("-- quarter-end cleanup, TICKET-4411")
+                && run.getStyleClass().contains("sql-comment")));
+        assertTrue(node(robot, "#denyButton", Button.class).isDisabled());
+        assertEquals("Type a reason to deny. Approve with Ctrl+Enter.", node(robot, "#approvalBlocked", Label.class).getText());
+        assertEquals("Approve (Ctrl+Enter)", node(robot, "#approveButton", Button.class).getTooltip().getText());
+
+        robot.clickOn("#reasonField").write("ok");
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+
+        waitUntil("the request is decided", () -> queue.getItems().size() == 1);
+        assertEquals(ApprovalState.APPROVED, fixture.engine().approval("a-1042").state());
+        assertEquals("ok", fixture.engine().approval("a-1042").decisions().get(0).reason());
+        @SuppressWarnings("unchecked")
+        TableView<ApprovalRow> history = node(robot, "#approvalHistory", TableView.class);
+        assertEquals("a-1042", history.getItems().get(0).id());
+        assertEquals("1", node(robot, "#approvalsBadge", Label.class).getText());
+    }
+
+    @Test
+    void aNewRequestRaisesTheBadgeAndANotification(FxRobot robot) {
+        waitUntil("connected", () -> "2".equals(node(robot, "#approvalsBadge", Label.class).getText()));
+        fixture.engine().requestApproval(new ApprovalSummary("a-2001", "s-7f3a", "alice", "orders", "bulwark_rw",
+                "hold-unfiltered-writes", "DELETE FROM orders", "sha256:1", NOW, 0, 1, ApprovalState.PENDING, List.of()));
+
+        waitUntil("the badge counts it", () -> "3".equals(node(robot, "#approvalsBadge", Label.class).getText()));
+        assertEquals(List.of("Approval requested"), fixture.notifications());
+    }
+
+    @Test
+    void aReviewerCannotApproveTheirOwnRequest(FxRobot robot) {
+        fixture.engine().operator(new Operator("bob", OperatorRole.REVIEWER));
+        FxActions.run(robot, () -> fixture.connection().connect(fixture.connection().target()));
+        FxActions.fire(robot, "#navApprovals");
+        TableView<ApprovalRow> queue = queue(robot);
+        waitUntil("the queue shows", () -> queue.getItems().size() == 2);
+        FxActions.run(robot, () -> queue.getSelectionModel().select(0));
+        FxActions.setText(robot, "#reasonField", "mine");
+
+        assertTrue(node(robot, "#approveButton", Button.class).isDisabled());
+        assertTrue(node(robot, "#denyButton", Button.class).isDisabled());
+        assertEquals("You cannot decide your own request (bob asked for it).",
+                node(robot, "#approvalBlocked", Label.class).getText());
+        FxActions.run(robot, () -> queue.getSelectionModel().select(1));
+        assertFalse(node(robot, "#approveButton", Button.class).isDisabled(), "dana's request bob may approve");
+    }
+}
