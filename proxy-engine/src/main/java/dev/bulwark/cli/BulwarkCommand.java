@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An access gateway for PostgreSQL.",
-        subcommands = {RunCommand.class, DemoCommand.class, TokenCommand.class, VaultCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, TokenCommand.class, VaultCommand.class, CtlCommand.class,
+                AuditCommand.class})
 public final class BulwarkCommand {
 }

@@ -80,6 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
             Vault.openForWriting(dir, System.getenv()).put(TARGET, new Credential(DemoDatabase.SERVICE_USER, database.servicePassword()));
             LocalIssuer issuer = LocalIssuer.open(dir);
             Path[] tls = SelfSignedCertificate.ensure(dir.resolve("tls"));
+            Path rulesDir = dir.resolve("rules");
+            Files.createDirectories(rulesDir);
+            copyResourceIfAbsent("/dev/bulwark/policy/demo-rules.yaml", rulesDir.resolve("policy.yaml"));
+            copyResourceIfAbsent(dev.bulwark.masking.MaskingConfig.DEMO_RESOURCE, rulesDir.resolve("masking.yaml"));
             Path configFile = dir.resolve("bulwark.yaml");
             Files.writeString(configFile, config(dir, database.port(), issuer, tls));
             engine = Engine.start(ConfigLoader.load(configFile, EngineConfig.class));
@@ -98,6 +102,18 @@ public final class DemoCommand implements Callable<Integer> {
             }
             database.close();
             throw e;
+        }
+    }
+
+    private static void copyResourceIfAbsent(String resource, Path file) throws java.io.IOException {
+        if (Files.exists(file)) {
+            return; // the operator may have edited it
+        }
+        try (var in = DemoCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new java.io.IOException("missing resource " + resource);
+            }
+            Files.copy(in, file);
         }
     }
 
@@ -128,6 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
                     credential: vault:%s
                     sslmode: prefer
                     audit: strict
+                rules:
+                  policy_file: %s
+                  masking_file: %s
                 auth:
                   issuers:
                     - issuer: %s
@@ -137,8 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
                       groups_claim: groups
                   grants:
                 %s""".formatted(dir, port, tls[0], tls[1], TARGET, postgresPort, DemoDatabase.DATABASE,
-                DemoDatabase.SERVICE_USER, TARGET, LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(),
-                grants);
+                DemoDatabase.SERVICE_USER, TARGET, dir.resolve("rules/policy.yaml"), dir.resolve("rules/masking.yaml"),
+                LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(), grants);
     }
 
     private static void writeDemoJson(Path dir, int port, Map<String, String> tokens) throws java.io.IOException {

@@ -1,6 +1,9 @@
 package dev.bulwark.config;
 
 import dev.bulwark.auth.AuthConfig;
+import dev.bulwark.management.ManagementConfig;
+import dev.bulwark.recording.RecordingConfig;
+import dev.bulwark.store.StoreConfig;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -19,6 +22,10 @@ import java.util.Set;
  * @param targets the databases the engine fronts
  * @param workerThreads event loop threads (default: 2 x cores)
  * @param auth token issuers and grants
+ * @param rules the files that seed the policy and masking rules
+ * @param store where recordings, rule versions and approvals are kept (H2 under the data dir by default)
+ * @param recording caps and retention of the recording
+ * @param management the management socket
  */
 public record EngineConfig(
         Path dataDir,
@@ -27,7 +34,11 @@ public record EngineConfig(
         LimitsConfig limits,
         List<TargetConfig> targets,
         Integer workerThreads,
-        AuthConfig auth) {
+        AuthConfig auth,
+        RulesConfig rules,
+        StoreConfig store,
+        RecordingConfig recording,
+        ManagementConfig management) {
 
     public EngineConfig {
         dataDir = Objects.requireNonNullElse(dataDir, Path.of("/var/lib/bulwark"));
@@ -37,6 +48,10 @@ public record EngineConfig(
         targets = List.copyOf(Objects.requireNonNullElse(targets, List.of()));
         workerThreads = Objects.requireNonNullElse(workerThreads, 2 * Runtime.getRuntime().availableProcessors());
         auth = Objects.requireNonNullElse(auth, AuthConfig.defaults());
+        rules = Objects.requireNonNullElse(rules, RulesConfig.none());
+        store = Objects.requireNonNullElse(store, StoreConfig.defaults());
+        recording = Objects.requireNonNullElse(recording, RecordingConfig.defaults());
+        management = Objects.requireNonNullElse(management, ManagementConfig.defaults());
         if (listeners.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
         }

@@ -1,5 +1,8 @@
 package dev.bulwark.config;
 
+import dev.bulwark.policy.UnknownAction;
+import dev.bulwark.recording.AuditMode;
+
 import java.util.Objects;
 
 /**
@@ -14,6 +17,7 @@ import java.util.Objects;
  * @param sslmode TLS to the upstream
  * @param rootCert PEM file of trusted CAs for verify-full (default: the JDK's trust store)
  * @param audit whether statements are durable in the recording before they run
+ * @param unknownAction what happens to statements the policy cannot read: deny (default), allow, or hold
  */
 public record TargetConfig(
         String name,
@@ -24,7 +28,8 @@ public record TargetConfig(
         String credential,
         SslMode sslmode,
         String rootCert,
-        AuditMode audit) {
+        AuditMode audit,
+        UnknownAction unknownAction) {
 
     public TargetConfig {
         if (name == null || name.isBlank()) {
@@ -43,6 +48,7 @@ public record TargetConfig(
         }
         sslmode = Objects.requireNonNullElse(sslmode, SslMode.PREFER);
         audit = Objects.requireNonNullElse(audit, AuditMode.STRICT);
+        unknownAction = Objects.requireNonNullElse(unknownAction, UnknownAction.DENY);
     }
 
     @Override

@@ -117,7 +117,8 @@ public final class DemoDatabase implements AutoCloseable {
         try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection()) {
             try (Statement s = c.createStatement()) {
                 s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-                s.execute("GRANT USAGE ON SCHEMA public TO shop_analyst, shop_reader");
+                // The service login itself (NOINHERIT) needs to see the schema for the engine's catalog lookups.
+                s.execute("GRANT USAGE ON SCHEMA public TO shop_analyst, shop_reader, " + SERVICE_USER);
                 s.execute("GRANT ALL ON SCHEMA public TO shop_owner");
                 s.execute("SET ROLE shop_owner");
                 s.execute("""
@@ -127,6 +128,7 @@ public final class DemoDatabase implements AutoCloseable {
                             email       text NOT NULL UNIQUE,
                             phone       text,
                             card_number text,
+                            ssn         text,
                             city        text NOT NULL,
                             signed_up   date NOT NULL
                         )""");
@@ -144,7 +146,7 @@ public final class DemoDatabase implements AutoCloseable {
             c.setAutoCommit(false);
             Random random = new Random(20261121L);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO customers (full_name, email, phone, card_number, city, signed_up) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO customers (full_name, email, phone, card_number, ssn, city, signed_up) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 1; i <= CUSTOMERS; i++) {
                     String first = FIRST_NAMES[random.nextInt(FIRST_NAMES.length)];
                     String last = LAST_NAMES[random.nextInt(LAST_NAMES.length)];
@@ -152,8 +154,10 @@ public final class DemoDatabase implements AutoCloseable {
                     ps.setString(2, (first + "." + last).toLowerCase() + i + "@" + DOMAINS[random.nextInt(DOMAINS.length)]);
                     ps.setString(3, String.format("+1-%03d-555-%04d", 200 + random.nextInt(700), random.nextInt(10_000)));
                     ps.setString(4, cardNumber(random));
-                    ps.setString(5, CITIES[random.nextInt(CITIES.length)]);
-                    ps.setDate(6, java.sql.Date.valueOf(java.time.LocalDate.of(2019, 1, 1).plusDays(random.nextInt(2500))));
+                    ps.setString(5, String.format("%03d-%02d-%04d", 100 + random.nextInt(560), 1 + random.nextInt(98),
+                            1 + random.nextInt(9998)));
+                    ps.setString(6, CITIES[random.nextInt(CITIES.length)]);
+                    ps.setDate(7, java.sql.Date.valueOf(java.time.LocalDate.of(2019, 1, 1).plusDays(random.nextInt(2500))));
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -6,7 +6,6 @@ import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.EngineConfig;
 import dev.bulwark.config.ListenerConfig;
 import dev.bulwark.session.ProxyServer;
-import dev.bulwark.session.SessionHooks;
 import dev.bulwark.session.SessionRegistry;
 import dev.bulwark.vault.CredentialResolver;
 import dev.bulwark.vault.Vault;
@@ -15,7 +14,21 @@ import io.netty.handler.ssl.SslContextBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.bulwark.config.TargetConfig;
+import dev.bulwark.masking.CatalogResolver;
+import dev.bulwark.masking.MaskingConfig;
+import dev.bulwark.masking.MaskingPolicy;
+import dev.bulwark.policy.RuleSet;
+import dev.bulwark.policy.RuleSetException;
+import dev.bulwark.policy.RuleSets;
+import dev.bulwark.policy.StatementClassifier;
+import dev.bulwark.recording.Recorder;
+import dev.bulwark.store.JdbcStore;
+
 import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +43,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    static final String MASKING_KEY_FILE = "masking.key";
 
     private final EngineConfig config;
     private final ExecutorService blocking;
     private final TokenVerifier verifier;
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<ProxyServer> servers = new ArrayList<>();
+    private final Map<String, CatalogResolver> catalogs = new HashMap<>();
+    private final java.time.Instant startedAt = java.time.Instant.now();
+    private JdbcStore store;
+    private Recorder recorder;
+    private StatementClassifier classifier;
+    private Vault vault;
+    private CredentialResolver credentials;
+    private EngineServices services;
 
     private Engine(EngineConfig config) {
         this.config = config;
-        // File and network work (keys, vault reads) that must stay off the event loops.
+        // File, JDBC and network work (keys, vault, catalog lookups) that must stay off the event loops.
         this.blocking = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("bulwark-blocking-", 0).factory());
         this.verifier = new TokenVerifier(config.auth(), blocking);
     }
@@ -47,7 +69,7 @@ public final class Engine implements AutoCloseable {
     public static Engine start(EngineConfig config) throws InterruptedException {
         Engine engine = new Engine(config);
         try {
-            engine.startListeners();
+            engine.startParts();
             return engine;
         } catch (RuntimeException | InterruptedException e) {
             engine.close();
@@ -55,17 +77,95 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void startListeners() throws InterruptedException {
-        Vault vault = Vault.open(config.dataDir(), System.getenv());
-        CredentialResolver credentials = new CredentialResolver(Optional.of(vault), System.getenv(), blocking);
+    private void startParts() throws InterruptedException {
+        try {
+            java.nio.file.Files.createDirectories(config.dataDir());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("data_dir", "cannot create " + config.dataDir() + ": " + e.getMessage());
+        }
+        vault = Vault.open(config.dataDir(), System.getenv());
+        credentials = new CredentialResolver(Optional.of(vault), System.getenv(), blocking);
         TokenGatekeeper gatekeeper = new TokenGatekeeper(config, verifier, new Grants(config.auth().grants()), credentials);
         verifier.preload();
+
+        store = JdbcStore.open(config.store(), config.dataDir());
+        recorder = Recorder.start(store, config.dataDir(), config.recording());
+        classifier = new StatementClassifier();
+        classifier.warmUp();
+        LiveRules rules = new StaticRules(policyRules(), MaskingPolicy.compile(maskingConfig(), maskingKey()));
+        for (TargetConfig target : config.targets()) {
+            catalogs.put(target.name(), new CatalogResolver(() -> catalogConnection(target), blocking));
+        }
+        services = new EngineServices(config, classifier, rules, catalogs, recorder);
+
         SslContext tls = serverTls();
         for (ListenerConfig listener : config.listeners()) {
-            servers.add(ProxyServer.start(listener, config.limits(), tls, gatekeeper, SessionHooks.Factory.ALLOW_ALL, sessions,
-                    config.workerThreads()));
+            servers.add(ProxyServer.start(listener, config.limits(), tls, gatekeeper, services, sessions, config.workerThreads()));
         }
-        log.info("engine started: {} target(s), {} issuer(s)", config.targets().size(), config.auth().issuers().size());
+        log.info("engine started: {} target(s), {} issuer(s), {} policy rule(s), {} masking rule(s)", config.targets().size(),
+                config.auth().issuers().size(), rules.policy().rules().size(), maskingConfig().rules().size());
+    }
+
+    private RuleSet policyRules() {
+        String file = config.rules().policyFile();
+        if (file == null) {
+            return RuleSet.EMPTY;
+        }
+        try {
+            return RuleSets.fromYaml(Path.of(file));
+        } catch (RuleSetException e) {
+            throw new ConfigException("rules.policy_file", e.getMessage());
+        }
+    }
+
+    private MaskingConfig maskingConfig() {
+        String file = config.rules().maskingFile();
+        if (file == null) {
+            return MaskingConfig.EMPTY;
+        }
+        try {
+            return MaskingConfig.read(Path.of(file));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException("rules.masking_file", e.getMessage());
+        }
+    }
+
+    /** The key that makes tokenized values stable: created once (0600) under the data dir. */
+    private byte[] maskingKey() {
+        Path file = config.dataDir().resolve(MASKING_KEY_FILE);
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                java.nio.file.Files.write(file, key);
+            }
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("data_dir", "cannot read or create " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A side connection for catalog lookups (masking): the target's service login, no SET ROLE. Blocks. */
+    private java.sql.Connection catalogConnection(TargetConfig target) {
+        try {
+            var credential = credentials.resolveNow(target.username(), CredentialResolver.check("targets[" + target.name()
+                    + "].credential", target.credential()));
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", credential.user());
+            props.setProperty("password", credential.password());
+            props.setProperty("sslmode", target.sslmode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            if (target.rootCert() != null) {
+                props.setProperty("sslrootcert", target.rootCert());
+            }
+            props.setProperty("ApplicationName", "bulwark-catalog");
+            props.setProperty("connectTimeout", "10");
+            return java.sql.DriverManager.getConnection("jdbc:postgresql://" + target.host() + ":" + target.port() + "/"
+                    + target.database(), props);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot open a catalog connection to target " + target.name() + ": " + e.getSQLState());
+        }
     }
 
     private SslContext serverTls() {
@@ -95,6 +195,15 @@ public final class Engine implements AutoCloseable {
     public void close() {
         for (ProxyServer server : servers) {
             server.close();
+        }
+        for (CatalogResolver catalog : catalogs.values()) {
+            catalog.close();
+        }
+        if (recorder != null) {
+            recorder.close();
+        }
+        if (store != null) {
+            store.close();
         }
         verifier.close();
         blocking.shutdownNow();

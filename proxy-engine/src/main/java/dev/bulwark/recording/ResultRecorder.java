@@ -69,6 +69,11 @@ public final class ResultRecorder {
     }
 
     /** Rows seen so far. */
+    /** True once the row or byte cap is reached: further rows are only counted, so callers may skip rendering them. */
+    public boolean capped() {
+        return truncated;
+    }
+
     public long rowsSeen() {
         return rowsSeen;
     }

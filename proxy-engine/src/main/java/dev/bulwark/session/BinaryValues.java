@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /** Renders binary-format bind parameters of common types as text for the recording; others as hex. */
-final class BinaryValues {
+public final class BinaryValues {
     static final int BOOL = 16;
     static final int BYTEA = 17;
     static final int INT8 = 20;
@@ -21,7 +21,7 @@ final class BinaryValues {
 
     private BinaryValues() {}
 
-    static String render(int typeOid, byte[] value) {
+    public static String render(int typeOid, byte[] value) {
         ByteBuffer buf = ByteBuffer.wrap(value);
         return switch (typeOid) {
             case BOOL -> value.length == 1 ? (value[0] != 0 ? "t" : "f") : hex(value);

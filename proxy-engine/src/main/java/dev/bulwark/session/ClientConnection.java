@@ -175,6 +175,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    @Override
+    public boolean fixedRole() {
+        Admission a = admission;
+        return a != null && a.login().setRole() != null;
+    }
+
     CancelKey cancelKey() {
         return cancelKey;
     }

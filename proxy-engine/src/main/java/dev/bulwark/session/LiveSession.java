@@ -29,6 +29,9 @@ public interface LiveSession {
 
     State state();
 
+    /** True when the engine set this session's role after a pooled login: the client may not change it. */
+    boolean fixedRole();
+
     /** Ends the session: the client gets a FATAL with this SQLSTATE and message. */
     void terminate(String sqlState, String message);
 }

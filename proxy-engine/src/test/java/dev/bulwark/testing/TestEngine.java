@@ -1,6 +1,6 @@
 package dev.bulwark.testing;
 
-import dev.bulwark.config.AuditMode;
+import dev.bulwark.recording.AuditMode;
 import dev.bulwark.config.LimitsConfig;
 import dev.bulwark.config.ListenerConfig;
 import dev.bulwark.config.SslMode;
@@ -67,7 +67,7 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public static TargetConfig target(String name, String database, int port, SslMode sslMode) {
-        return new TargetConfig(name, "127.0.0.1", port, database, "unused", "env:UNUSED", sslMode, null, AuditMode.ASYNC);
+        return new TargetConfig(name, "127.0.0.1", port, database, "unused", "env:UNUSED", sslMode, null, AuditMode.ASYNC, null);
     }
 
     public int port() {
