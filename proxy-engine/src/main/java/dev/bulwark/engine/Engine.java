@@ -187,6 +187,15 @@ public final class Engine implements AutoCloseable {
         return sessions;
     }
 
+    /** The audit store (blocking JDBC: never from an event loop). */
+    public dev.bulwark.store.Store store() {
+        return store;
+    }
+
+    public Recorder recorder() {
+        return recorder;
+    }
+
     public InetSocketAddress address(int listener) {
         return servers.get(listener).address();
     }

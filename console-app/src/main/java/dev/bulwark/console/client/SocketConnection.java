@@ -18,7 +18,7 @@ import dev.bulwark.model.SessionDetail;
 import dev.bulwark.model.TestIdentity;
 import dev.bulwark.model.client.ClientOptions;
 import dev.bulwark.model.client.Endpoint;
-import dev.bulwark.model.client.EventListener;
+import dev.bulwark.model.client.ManagementListener;
 import dev.bulwark.model.client.ManagementClient;
 
 import java.io.IOException;
@@ -52,7 +52,7 @@ final class SocketConnection implements Connection {
 
     static SocketConnection open(Endpoint endpoint, ClientOptions options, ConnectionEvents events) throws IOException {
         requireNonNull(events, "events is null");
-        ManagementClient client = ManagementClient.connect(endpoint, options.withListener(new EventListener() {
+        ManagementClient client = ManagementClient.connect(endpoint, options.withListener(new ManagementListener() {
             @Override
             public void onSubscribed(EngineMessage.Subscribed subscribed) {
                 events.snapshot(subscribed.snapshot());
@@ -181,7 +181,7 @@ final class SocketConnection implements Connection {
         CompletableFuture<Long> done = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("bulwark-console-export").start(() -> {
             try (ManagementClient exporter = ManagementClient.connect(endpoint,
-                    options.withTimeout(EXPORT_TIMEOUT).withListener(EventListener.NONE))) {
+                    options.withTimeout(EXPORT_TIMEOUT).withListener(ManagementListener.NONE))) {
                 done.complete(exporter.await(exporter.exportAudit(lines)).records());
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);
