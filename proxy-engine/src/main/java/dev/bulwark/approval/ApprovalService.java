@@ -217,10 +217,11 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
             }
             pending.timer = timers.schedule(approval.timeout(), () -> expire(pending.id));
             ApprovalSummary summary = pending.summary();
-            ApprovalRow row = new ApprovalRow(pending.id, nodeId, held.sessionId(), held.requester().subject(),
-                    micros(pending.requestedAt), ApprovalDocuments.status(ApprovalState.PENDING),
-                    ApprovalDocuments.request(pending), null, null, null);
-            persist(pending, "save", () -> store.saveApproval(row));
+            // The document is written on the store thread: the caller may be an event loop.
+            persist(pending, "save", () -> store.saveApproval(new ApprovalRow(pending.id, nodeId, held.sessionId(),
+                    held.requester().subject(), micros(pending.requestedAt),
+                    ApprovalDocuments.status(ApprovalState.PENDING), ApprovalDocuments.request(pending), null, null,
+                    null)));
             frame(pending, FramePayload.ApprovalState.ASKED, null, "held by rule \"" + held.rule().id() + "\": needs "
                     + Texts.needed(approval) + " within " + Texts.duration(approval.timeout()));
             publish(() -> effects.requested(summary));
@@ -263,12 +264,16 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
         return true;
     }
 
-    /** Withdraws every pending request of a session (it ended or was killed); returns how many. */
+    /**
+     * Withdraws the WAIT-mode requests of a session (it ended or was killed); returns how many.
+     * RETRY-mode requests stay: nobody waits on them, and the identity may retry from a new session
+     * once one is approved (a client that gets "retry later" usually disconnects).
+     */
     public int withdrawSession(String sessionId, String why) {
         requireNonNull(sessionId, "sessionId is null");
         int count = 0;
         for (PendingApproval pending : live.values()) {
-            if (pending.held.sessionId().equals(sessionId) && withdraw(pending.id, why)) {
+            if (pending.held.sessionId().equals(sessionId) && pending.retryKey == null && withdraw(pending.id, why)) {
                 count++;
             }
         }
@@ -531,9 +536,11 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
                 pendingRetries.remove(pending.retryKey, pending.id);
             }
         }
-        String document = ApprovalDocuments.outcome(state, reason, pending.approvers.size(), pending.decisions);
+        int approvals = pending.approvers.size();
+        List<ApprovalDecision> decisions = List.copyOf(pending.decisions);
         long decidedMicros = micros(now);
         persist(pending, "decide", () -> {
+            String document = ApprovalDocuments.outcome(state, reason, approvals, decisions);
             if (!store.decideApproval(pending.id, ApprovalDocuments.status(state), decidedBy, decidedMicros, document)) {
                 LOG.warn("approval {}: the store did not have it pending when it ended {}", pending.id,
                         ApprovalDocuments.status(state));

@@ -260,9 +260,13 @@ class ApprovalServiceTest {
 
         ApprovalHandle first = service.request(held("s-9", ALICE, "DROP TABLE a", List.of(), dba(1), ApprovalRecording.NONE));
         ApprovalHandle other = service.request(held("s-8", ALICE, "DROP TABLE b", List.of(), dba(1), ApprovalRecording.NONE));
+        ApprovalHandle retryLater = service.request(held("s-9", ALICE, "DROP TABLE c", List.of(), retry(),
+                ApprovalRecording.NONE));
         assertEquals(1, service.withdrawSession("s-9", "session killed"));
         assertEquals(new Outcome.Withdrawn("session killed"), now(first));
         assertFalse(other.outcome().isDone());
+        assertEquals(ApprovalState.PENDING, service.get(retryLater.id()).orElseThrow().state(),
+                "a RETRY request outlives its session: the identity retries from another one");
     }
 
     // ------------------------------------------------------------------ who may decide
