@@ -3,6 +3,7 @@ package dev.bulwark.management;
 import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -29,11 +30,11 @@ final class PeerOperators {
         String userName = user.map(UnixAccounts.User::name).orElse("uid:" + uid);
         for (ManagementConfig.LocalOperator entry : config.operators()) {
             if (matches(entry, uid, gid, user)) {
-                return Optional.of(new Operator(entry.name() == null ? userName : entry.name(), entry.role()));
+                return Optional.of(new Operator(entry.name() == null ? userName : entry.name(), entry.role(), List.of()));
             }
         }
         if (config.trustEngineUser() && (uid == engineUid || uid == 0)) {
-            return Optional.of(new Operator(userName, OperatorRole.ADMIN));
+            return Optional.of(new Operator(userName, OperatorRole.ADMIN, List.of()));
         }
         return Optional.empty();
     }

@@ -57,7 +57,7 @@ class PeerCredentialsTest {
         try (TestServer engine = start(new TestServer.Config().trustEngineUser(false).operators(
                 new ManagementConfig.LocalOperator(null, uid, null, null, "night-shift", OperatorRole.REVIEWER)));
              ManagementClient client = engine.connect()) {
-            assertEquals(new Operator("night-shift", OperatorRole.REVIEWER), client.welcome().operator());
+            assertEquals(new Operator("night-shift", OperatorRole.REVIEWER, List.of()), client.welcome().operator());
             // A reviewer may list sessions but not kill one.
             client.callAndWait(ClientMessage.SessionsList::new, EngineMessage.Sessions.class);
             assertEquals(ErrorCode.FORBIDDEN, assertThrows(ManagementException.class, () -> client.callAndWait(
@@ -96,13 +96,13 @@ class PeerCredentialsTest {
                 new ManagementConfig.LocalOperator("someone-else", null, null, null, null, OperatorRole.ADMIN),
                 new ManagementConfig.LocalOperator("ops-person", null, null, null, null, OperatorRole.VIEWER)));
              ManagementClient client = engine.connect()) {
-            assertEquals(new Operator("ops-person", OperatorRole.VIEWER), client.welcome().operator());
+            assertEquals(new Operator("ops-person", OperatorRole.VIEWER, List.of()), client.welcome().operator());
         }
         // Membership of a supplementary group listed in /etc/group.
         try (TestServer engine = start(new TestServer.Config().trustEngineUser(false).operators(
                 new ManagementConfig.LocalOperator(null, null, "opsgroup", null, null, OperatorRole.ADMIN)));
              ManagementClient client = engine.connect()) {
-            assertEquals(new Operator("ops-person", OperatorRole.ADMIN), client.welcome().operator());
+            assertEquals(new Operator("ops-person", OperatorRole.ADMIN, List.of()), client.welcome().operator());
         }
     }
 
@@ -132,7 +132,7 @@ class PeerCredentialsTest {
     @Test
     void byDefaultTheEngineUserIsAnAdmin() throws Exception {
         try (TestServer engine = start(new TestServer.Config()); ManagementClient client = engine.connect()) {
-            assertEquals(new Operator("ops-person", OperatorRole.ADMIN), client.welcome().operator());
+            assertEquals(new Operator("ops-person", OperatorRole.ADMIN, List.of()), client.welcome().operator());
         }
     }
 }

@@ -46,8 +46,8 @@ class TlsListenerTest {
     /** Stands in for the engine's token verifier: two known tokens, anything else refused (asynchronously). */
     private static CompletableFuture<Operator> verify(String token) {
         return CompletableFuture.supplyAsync(() -> switch (token) {
-            case GOOD_TOKEN -> new Operator("vera@example.com", OperatorRole.VIEWER);
-            case ADMIN_TOKEN -> new Operator("ada@example.com", OperatorRole.ADMIN);
+            case GOOD_TOKEN -> new Operator("vera@example.com", OperatorRole.VIEWER, List.of());
+            case ADMIN_TOKEN -> new Operator("ada@example.com", OperatorRole.ADMIN, List.of());
             default -> throw new IllegalArgumentException("bad signature on token " + token);
         });
     }
@@ -77,7 +77,7 @@ class TlsListenerTest {
     @Test
     void aValidTokenMakesAnOperatorWhoseRoleIsEnforced() throws Exception {
         try (ManagementClient client = connect(GOOD_TOKEN, tls.clientContext())) {
-            assertEquals(new Operator("vera@example.com", OperatorRole.VIEWER), client.welcome().operator());
+            assertEquals(new Operator("vera@example.com", OperatorRole.VIEWER, List.of()), client.welcome().operator());
             assertEquals(0, client.callAndWait(ClientMessage.SessionsList::new, EngineMessage.Sessions.class)
                     .sessions().size());
             ManagementException forbidden = assertThrows(ManagementException.class, () -> client.callAndWait(

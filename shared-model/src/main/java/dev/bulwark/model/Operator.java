@@ -1,5 +1,7 @@
 package dev.bulwark.model;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -8,10 +10,16 @@ import static java.util.Objects.requireNonNull;
  *
  * @param name the operator's name as it appears in audit trails ({@code changed_by}, decisions)
  * @param role what the operator may do
+ * @param groups the groups the operator belongs to; an approval rule names the groups whose members
+ *        may review it, so a reviewer must be in one of them. Absent in JSON means none.
  */
-public record Operator(String name, OperatorRole role) {
+public record Operator(String name, OperatorRole role, List<String> groups) {
     public Operator {
         Checks.text(name, "name");
         requireNonNull(role, "role is null");
+        groups = Checks.list(groups);
+        for (String group : groups) {
+            Checks.text(group, "groups");
+        }
     }
 }

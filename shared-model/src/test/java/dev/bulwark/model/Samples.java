@@ -45,7 +45,7 @@ public final class Samples {
     }
 
     public static Operator operator() {
-        return new Operator("carol", OperatorRole.ADMIN);
+        return new Operator("carol", OperatorRole.ADMIN, List.of("ops"));
     }
 
     public static RuleTestResult ruleTestResult() {

@@ -1,0 +1,94 @@
+package dev.bulwark.approval;
+
+import dev.bulwark.auth.Identity;
+import dev.bulwark.management.EventHub;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.Operator;
+import dev.bulwark.model.OperatorRole;
+import dev.bulwark.policy.Approval;
+import dev.bulwark.policy.HoldMode;
+import dev.bulwark.policy.RuleRef;
+import dev.bulwark.recording.AdminAction;
+import dev.bulwark.recording.FramePayload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Hand-written fakes and builders for the approval tests. */
+final class Fakes {
+    static final String ISSUER = "https://idp.example.com";
+    static final Instant EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
+
+    private Fakes() {}
+
+    /** Publishes to a real hub and keeps the admin actions the recorder would get. */
+    static final class Effects implements ApprovalEffects {
+        final EventHub hub;
+        final List<AdminAction> adminActions = new CopyOnWriteArrayList<>();
+        final List<ApprovalSummary> published = new CopyOnWriteArrayList<>();
+
+        Effects(EventHub hub) {
+            this.hub = hub;
+        }
+
+        @Override
+        public void requested(ApprovalSummary approval) {
+            published.add(approval);
+            hub.approvalRequested(approval);
+        }
+
+        @Override
+        public void changed(ApprovalSummary approval) {
+            published.add(approval);
+            hub.approvalChanged(approval);
+        }
+
+        @Override
+        public void decided(AdminAction action) {
+            adminActions.add(action);
+        }
+    }
+
+    /** A session's recording: the frames, in order. */
+    static final class Frames implements ApprovalRecording {
+        final List<FramePayload.Approval> frames = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void approval(FramePayload.Approval frame) {
+            frames.add(frame);
+        }
+
+        List<String> states() {
+            List<String> states = new ArrayList<>();
+            for (FramePayload.Approval frame : frames) {
+                states.add(frame.state() + (frame.by() == null ? "" : " by " + frame.by()));
+            }
+            return states;
+        }
+    }
+
+    static Identity identity(String subject, String... groups) {
+        return new Identity(subject, Set.of(groups), ISSUER, "jti-" + subject, EXPIRES, Map.of());
+    }
+
+    static Operator reviewer(String name, String... groups) {
+        return new Operator(name, OperatorRole.REVIEWER, List.of(groups));
+    }
+
+    static Approval approval(int quorum, Duration timeout, HoldMode mode, Duration retryWindow, String... groups) {
+        return new Approval(List.of(groups), quorum, timeout, mode, retryWindow);
+    }
+
+    static HeldStatement held(String sessionId, Identity requester, String text, List<String> parameters,
+            Approval approval, ApprovalRecording recording) {
+        return new HeldStatement(sessionId, requester, "orders", "bulwark_rw", text, parameters,
+                new RuleRef("bulk-delete", "Bulk deletes need a DBA"),
+                new HeldStatement.Classification("WRITE", List.of("DELETE"), List.of("public.orders")),
+                approval, recording);
+    }
+}
