@@ -212,7 +212,7 @@ class DemoGuardrailsIT {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             String sessionId = demo.engine().store().searchSessions(new dev.bulwark.store.SessionQuery("alice", null, null, null, null, null, null, 100, 0)).stream()
-                    .map(dev.bulwark.store.SessionRow::sessionId).toList().stream()
+                    .map(dev.bulwark.store.SessionRow::id).toList().stream()
                     .filter(id -> framesOf(queries, id).stream().anyMatch(f -> f.payload().toString().contains(sessionMarker)))
                     .findFirst().orElse(null);
             if (sessionId != null) {

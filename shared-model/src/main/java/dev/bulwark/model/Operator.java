@@ -22,4 +22,9 @@ public record Operator(String name, OperatorRole role, List<String> groups) {
             Checks.text(group, "groups");
         }
     }
+
+    /** An operator in no group (may view or administer, but approves nothing that names a reviewer group). */
+    public Operator(String name, OperatorRole role) {
+        this(name, role, List.of());
+    }
 }
