@@ -23,7 +23,7 @@ final class EngineServices implements SessionHooks.Factory {
     private final Map<String, CatalogResolver> catalogs;
     private final Recorder recorder;
     private volatile SessionEventSink events = SessionEventSink.NONE;
-    private volatile Approvals approvals = Approvals.DISABLED;
+    private volatile dev.bulwark.approval.ApprovalService approvals;
 
     EngineServices(EngineConfig config, StatementClassifier classifier, LiveRules rules, Map<String, CatalogResolver> catalogs,
                    Recorder recorder) {
@@ -45,8 +45,8 @@ final class EngineServices implements SessionHooks.Factory {
         this.events = requireNonNull(sink, "sink is null");
     }
 
-    void approvals(Approvals service) {
-        this.approvals = requireNonNull(service, "service is null");
+    void approvals(dev.bulwark.approval.ApprovalService service) {
+        this.approvals = service;
     }
 
     StatementClassifier classifier() {
@@ -61,7 +61,8 @@ final class EngineServices implements SessionHooks.Factory {
         return events;
     }
 
-    Approvals approvals() {
+    /** The approval service, or null when approvals are not enabled. */
+    dev.bulwark.approval.ApprovalService approvals() {
         return approvals;
     }
 

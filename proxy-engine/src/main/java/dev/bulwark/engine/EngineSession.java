@@ -1,5 +1,10 @@
 package dev.bulwark.engine;
 
+import dev.bulwark.approval.ApprovalHandle;
+import dev.bulwark.approval.ApprovalRecording;
+import dev.bulwark.approval.ApprovalService;
+import dev.bulwark.approval.ClientError;
+import dev.bulwark.approval.HeldStatement;
 import dev.bulwark.auth.Identity;
 import dev.bulwark.masking.CatalogResolver;
 import dev.bulwark.masking.CatalogSnapshot;
@@ -77,7 +82,10 @@ final class EngineSession implements SessionHooks {
     private long copyBytes;
     private boolean copyIn;
 
-    private record Judged(Verdict verdict, Summary summary) {}
+    private record Judged(Verdict verdict, Summary summary, QueryClassification query) {}
+
+    /** The statement waiting for approval, if any. */
+    private ApprovalHandle waiting;
 
     EngineSession(EngineServices services, LiveSession session) {
         this.services = services;
@@ -110,7 +118,7 @@ final class EngineSession implements SessionHooks {
                 if (judged == null) {
                     yield new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "statement not run: the gateway has no verdict for it", null);
                 }
-                yield toDecision(judged.verdict(), judged.summary(), statement);
+                yield toDecision(judged.verdict(), judged.summary(), statement, judged.query());
             }
             case FUNCTION_CALL -> unknownAction.mode() == UnknownAction.Mode.ALLOW
                     ? new Decision.Allow("fastpath function call allowed by unknown_action", null)
@@ -130,29 +138,51 @@ final class EngineSession implements SessionHooks {
         summary = summarize(query, verdict);
         if (!execute) {
             // A Parse runs nothing: Allow and Hold wait for the Execute, with what was judged now.
-            prepared.put(statement.statementName(), new Judged(verdict, summary));
+            prepared.put(statement.statementName(), new Judged(verdict, summary, query));
             if (verdict instanceof Verdict.Deny deny) {
                 return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
             }
             return new Decision.Allow(null, summary);
         }
-        Decision decision = toDecision(verdict, summary, statement);
+        Decision decision = toDecision(verdict, summary, statement, query);
         if (decision instanceof Decision.Allow) {
             policyState.observe(query);
-            Decision copy = checkCopyOut(query, statement.sql(), summary);
-            if (copy != null) {
-                return copy;
-            }
+            return checkCopyOut(query, statement.sql(), summary, decision);
         }
         return decision;
     }
 
-    private Decision toDecision(Verdict verdict, Summary summary, Statement statement) {
+    private Decision toDecision(Verdict verdict, Summary summary, Statement statement, QueryClassification query) {
         return switch (verdict) {
             case Verdict.Allow allow -> new Decision.Allow(allow.warnings().isEmpty() ? null : String.join("; ", allow.warnings()), summary);
             case Verdict.Deny deny -> new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
-            case Verdict.Hold hold -> services.approvals().hold(session, identity, statement, hold, summary);
+            case Verdict.Hold hold -> hold(hold, summary, statement, query);
         };
+    }
+
+    /** Files an approval request; the session waits (the client has the notice) until it is decided. */
+    private Decision hold(Verdict.Hold hold, Summary summary, Statement statement, QueryClassification query) {
+        ApprovalService approvals = services.approvals();
+        String rule = ruleId(hold.rule());
+        if (approvals == null) {
+            return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
+                    hold.message() + ": this statement needs approval, and approvals are not enabled on this engine", rule, summary);
+        }
+        ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
+                statement.sql(), statement.parameters(), hold, HeldStatement.Classification.of(query),
+                recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)));
+        waiting = handle;
+        CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
+            Optional<ClientError> error = handle.clientError(result);
+            if (error.isPresent()) {
+                return (Decision) new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
+            }
+            // Nothing else of this session runs while it waits, so its policy state is not in use elsewhere.
+            policyState.observe(query);
+            return new Decision.Allow(null, summary);
+        });
+        outcome.whenComplete((d, e) -> waiting = null);
+        return new Decision.Pending(outcome, handle.notice().isEmpty() ? List.of() : List.of(handle.notice()));
     }
 
     /** RESET ROLE, SET ROLE, SET SESSION AUTHORIZATION, DISCARD ALL: each would undo the grant's role. */
@@ -171,9 +201,9 @@ final class EngineSession implements SessionHooks {
     }
 
     /** COPY TO STDOUT of data this session sees masked: masked line by line, or refused when that cannot be exact. */
-    private Decision checkCopyOut(QueryClassification query, String sql, Summary summary) {
+    private Decision checkCopyOut(QueryClassification query, String sql, Summary summary, Decision allowed) {
         if (masking.masksNothing() || query.statements().stream().noneMatch(s -> s.verbs().contains(Verb.COPY_TO))) {
-            return null;
+            return allowed;
         }
         CopyCommand command = CopyCommand.parse(sql);
         CopyDecision decision = switch (command) {
@@ -193,19 +223,19 @@ final class EngineSession implements SessionHooks {
             CopyCommand.TableCopy table = (CopyCommand.TableCopy) command;
             CompletableFuture<Decision> outcome = catalog.resolveTable(table.sqlName()).thenApply(found -> {
                 CopyDecision later = masking.copyTable(table, found);
-                return copyDecision(later, summary);
+                return copyDecision(later, summary, allowed);
             });
             return new Decision.Pending(outcome, List.of());
         }
-        return copyDecision(decision, summary);
+        return copyDecision(decision, summary, allowed);
     }
 
-    private Decision copyDecision(CopyDecision decision, Summary summary) {
+    private Decision copyDecision(CopyDecision decision, Summary summary, Decision allowed) {
         return switch (decision) {
-            case CopyDecision.PassThrough p -> null;
+            case CopyDecision.PassThrough p -> allowed;
             case CopyDecision.Mask mask -> {
                 nextCopyMask = mask;
-                yield new Decision.Allow(null, summary);
+                yield allowed;
             }
             case CopyDecision.CannotMaskExactly refused -> new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     "COPY refused: " + refused.reason(), "masking", summary);
@@ -502,6 +532,10 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void cancelRequested() {
+        ApprovalHandle held = waiting;
+        if (held != null && services.approvals() != null) {
+            services.approvals().withdraw(held.id(), "the client cancelled the statement");
+        }
         if (recording != null) {
             recording.cancel("the client sent a cancel request");
         }
@@ -509,7 +543,9 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void ended(String reason) {
-        services.approvals().sessionEnded(session);
+        if (services.approvals() != null) {
+            services.approvals().withdrawSession(session.id(), "the session ended: " + reason);
+        }
         services.events().ended(session, reason);
         if (recording != null) {
             recording.end(endReason(reason), reason);

@@ -136,9 +136,16 @@ public record ManagementConfig(
      * @param gid a numeric group id (matched against the connecting process's group)
      * @param name the operator name to record (changed_by, decisions); default: the user name
      * @param role what the operator may do
+     * @param groups the operator's groups, for approval rules that name reviewer groups (default none)
      */
-    public record LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role) {
+    public record LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role,
+                                List<String> groups) {
+        public LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role) {
+            this(user, uid, group, gid, name, role, List.of());
+        }
+
         public LocalOperator {
+            groups = groups == null ? List.of() : List.copyOf(groups);
             user = blankToNull(user);
             group = blankToNull(group);
             name = blankToNull(name);

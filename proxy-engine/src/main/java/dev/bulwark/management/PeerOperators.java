@@ -30,7 +30,7 @@ final class PeerOperators {
         String userName = user.map(UnixAccounts.User::name).orElse("uid:" + uid);
         for (ManagementConfig.LocalOperator entry : config.operators()) {
             if (matches(entry, uid, gid, user)) {
-                return Optional.of(new Operator(entry.name() == null ? userName : entry.name(), entry.role(), List.of()));
+                return Optional.of(new Operator(entry.name() == null ? userName : entry.name(), entry.role(), entry.groups()));
             }
         }
         if (config.trustEngineUser() && (uid == engineUid || uid == 0)) {

@@ -621,7 +621,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             if (phase != Phase.READY) {
                 return;
             }
-            StatementGate.Decision decision = error == null ? result
+            if (error != null || result == null) {
+                log.warn("session {}: no decision for a statement: {}", id, error == null ? "none given" : error.toString());
+            }
+            StatementGate.Decision decision = error == null && result != null ? result
                     : new StatementGate.Decision.Deny(SqlState.INTERNAL_ERROR, "statement not run: the gateway could not decide on it", null);
             StatementGate.Decision recorded = record(statement, decision);
             if (recorded == null) {

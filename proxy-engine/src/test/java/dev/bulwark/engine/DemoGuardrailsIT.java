@@ -60,7 +60,9 @@ class DemoGuardrailsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        demo.close();
+        if (demo != null) {
+            demo.close();
+        }
     }
 
     static Connection connect(String user, Properties extra) throws SQLException {
