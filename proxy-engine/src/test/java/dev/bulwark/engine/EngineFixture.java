@@ -1,5 +1,6 @@
 package dev.bulwark.engine;
 
+import dev.bulwark.auth.GrantRule;
 import dev.bulwark.config.TargetConfig;
 import dev.bulwark.management.EventHub;
 import dev.bulwark.management.ManagementBackend;
@@ -63,13 +64,14 @@ final class EngineFixture implements AutoCloseable {
         this.recorder = Recorder.start(store, dataDir, RecordingConfig.defaults());
         this.rules = RuleBook.load(store, policyFile, maskingFile, TOKEN_KEY, recorder, hub, blocking);
         this.vault = Vault.open(dataDir, Map.of());
-        this.backend = EngineManagementBackend.create(parts(List.of(SHOP)));
+        this.backend = backend(vault, List.of(SHOP), List.of());
     }
 
-    EngineManagementBackend.Parts parts(List<TargetConfig> targets) {
-        return new EngineManagementBackend.Parts(null, Instant.now().minusSeconds(3600), dataDir, targets, List.of(),
-                target -> DemoRules.UNKNOWN_ACTION, registry, sessionEvents, hub, rules, classifier,
-                EngineManagementBackend.NO_APPROVALS, store, recorder, vault, blocking);
+    /** A backend of these parts with another vault, targets or grants. */
+    ManagementBackend backend(Vault otherVault, List<TargetConfig> targets, List<GrantRule> grants) {
+        return EngineManagementBackend.create(new EngineManagementBackend.Parts(null, Instant.now().minusSeconds(3600),
+                dataDir, targets, grants, target -> DemoRules.UNKNOWN_ACTION, registry, sessionEvents, hub, rules,
+                classifier, EngineManagementBackend.NO_APPROVALS, store, recorder, otherVault, blocking));
     }
 
     /** Copies a classpath resource to a file of the data directory. */
