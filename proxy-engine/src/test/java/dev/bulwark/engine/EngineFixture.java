@@ -69,8 +69,14 @@ final class EngineFixture implements AutoCloseable {
 
     /** A backend of these parts with another vault, targets or grants. */
     ManagementBackend backend(Vault otherVault, List<TargetConfig> targets, List<GrantRule> grants) {
+        return backend(otherVault, targets, grants, registry);
+    }
+
+    /** A backend of these parts over another session registry (a real engine's). */
+    ManagementBackend backend(Vault otherVault, List<TargetConfig> targets, List<GrantRule> grants,
+            SessionRegistry sessions) {
         return EngineManagementBackend.create(new EngineManagementBackend.Parts(null, Instant.now().minusSeconds(3600),
-                dataDir, targets, grants, target -> DemoRules.UNKNOWN_ACTION, registry, sessionEvents, hub, rules,
+                dataDir, targets, grants, target -> DemoRules.UNKNOWN_ACTION, sessions, sessionEvents, hub, rules,
                 classifier, EngineManagementBackend.NO_APPROVALS, store, recorder, otherVault, blocking));
     }
 
