@@ -49,7 +49,7 @@ final class ChainAuditBackend implements ManagementBackend.AuditBackend {
 
     @Override
     public CompletableFuture<AuditVerification> verify() {
-        return CompletableFuture.supplyAsync(this::verifyNow, parts.blocking());
+        return StoreFailures.asUnavailable(CompletableFuture.supplyAsync(this::verifyNow, parts.blocking()), "the verification");
     }
 
     private AuditVerification verifyNow() {
@@ -92,8 +92,8 @@ final class ChainAuditBackend implements ManagementBackend.AuditBackend {
             return CompletableFuture.failedFuture(ManagementException.badRequest(
                     "the export file must be a plain file name (letters, digits, '.', '_', '-'), not a path"));
         }
-        return CompletableFuture.supplyAsync(() -> exportTo(parts.dataDir().resolve(EXPORT_DIRECTORY), fileName),
-                parts.blocking());
+        return StoreFailures.asUnavailable(CompletableFuture.supplyAsync(
+                () -> exportTo(parts.dataDir().resolve(EXPORT_DIRECTORY), fileName), parts.blocking()), "the export");
     }
 
     private long exportTo(Path directory, String fileName) {
@@ -120,13 +120,13 @@ final class ChainAuditBackend implements ManagementBackend.AuditBackend {
 
     @Override
     public CompletableFuture<Long> export(ManagementBackend.LineSink sink) {
-        return CompletableFuture.supplyAsync(() -> {
+        return StoreFailures.asUnavailable(CompletableFuture.supplyAsync(() -> {
             try (BatchingWriter out = new BatchingWriter(sink)) {
                 return AuditExporter.exportJsonLines(parts.store(), Long.MIN_VALUE, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, parts.blocking());
+        }, parts.blocking()), "the export");
     }
 
     /** Cuts what the exporter writes into lines and hands them on in batches. */

@@ -59,12 +59,12 @@ final class RuleBookBackend implements ManagementBackend.RulesBackend {
     @Override
     public CompletableFuture<RuleDocument> put(RuleKind kind, String id, com.fasterxml.jackson.databind.JsonNode body,
             OptionalLong expectedVersion, Operator by) {
-        return parts.rules().put(kind, id, body, expectedVersion, by.name());
+        return StoreFailures.asUnavailable(parts.rules().put(kind, id, body, expectedVersion, by.name()), "the rule change");
     }
 
     @Override
     public CompletableFuture<RuleDocument> delete(RuleKind kind, String id, OptionalLong expectedVersion, Operator by) {
-        return parts.rules().delete(kind, id, expectedVersion, by.name());
+        return StoreFailures.asUnavailable(parts.rules().delete(kind, id, expectedVersion, by.name()), "the rule deletion");
     }
 
     @Override

@@ -59,7 +59,7 @@ final class StoreRecordingsBackend implements ManagementBackend.RecordingsBacken
             return CompletableFuture.failedFuture(ManagementException.badRequest(e.getMessage()));
         }
         int limit = query.limit();
-        return queries.search(search).thenApplyAsync(rows -> {
+        return StoreFailures.asUnavailable(queries.search(search).thenApplyAsync(rows -> {
             List<RecordingSummary> page = new ArrayList<>();
             for (SessionRow row : rows.subList(0, Math.min(limit, rows.size()))) {
                 page.add(FrameMapping.summary(row, counts(parts.store(), row.id())));
@@ -67,7 +67,7 @@ final class StoreRecordingsBackend implements ManagementBackend.RecordingsBacken
             boolean more = rows.size() > limit || (limit == MAX_SESSIONS && rows.size() == MAX_SESSIONS);
             return new ManagementBackend.RecordingPage(page,
                     more ? Optional.of(Integer.toString(offset + limit)) : Optional.empty());
-        }, parts.blocking());
+        }, parts.blocking()), "the search");
     }
 
     private static int offset(String cursor) {
@@ -123,7 +123,7 @@ final class StoreRecordingsBackend implements ManagementBackend.RecordingsBacken
         // seq counts from 1, frame_no from 0.
         int fromFrameNo = (int) Math.min(Math.max(fromSeq, 1) - 1, Integer.MAX_VALUE);
         long last = toSeq.orElse(Long.MAX_VALUE);
-        return queries.frames(sessionId, fromFrameNo, Math.min(wanted + 1, MAX_FRAMES)).thenCompose(recorded -> {
+        return StoreFailures.asUnavailable(queries.frames(sessionId, fromFrameNo, Math.min(wanted + 1, MAX_FRAMES)).thenCompose(recorded -> {
             List<Frame> frames = new ArrayList<>();
             OptionalLong next = OptionalLong.empty();
             for (RecordedFrame frame : recorded) {
@@ -148,6 +148,6 @@ final class StoreRecordingsBackend implements ManagementBackend.RecordingsBacken
             return queries.session(sessionId).thenCompose(session -> session.isPresent()
                     ? CompletableFuture.completedFuture(page)
                     : CompletableFuture.failedFuture(ManagementException.notFound("no recording of session \"" + sessionId + "\"")));
-        });
+        }), "reading the frames");
     }
 }

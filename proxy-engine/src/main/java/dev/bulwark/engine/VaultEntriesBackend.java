@@ -28,7 +28,7 @@ final class VaultEntriesBackend implements ManagementBackend.VaultBackend {
 
     @Override
     public CompletableFuture<List<VaultEntry>> entries() {
-        return CompletableFuture.supplyAsync(() -> {
+        return StoreFailures.asUnavailable(CompletableFuture.supplyAsync(() -> {
             List<VaultEntry> entries = new ArrayList<>();
             for (dev.bulwark.vault.VaultEntry entry : parts.vault().list()) {
                 for (String target : targetsUsing(entry.name())) {
@@ -36,7 +36,7 @@ final class VaultEntriesBackend implements ManagementBackend.VaultBackend {
                 }
             }
             return entries;
-        }, parts.blocking());
+        }, parts.blocking()), "listing the vault");
     }
 
     /** Targets whose service credential, or a grant's credential on them ({@code *}: any), is this vault entry. */

@@ -1,5 +1,6 @@
 package dev.bulwark.engine;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.auth.GrantRule;
 import dev.bulwark.auth.Identity;
 import dev.bulwark.management.ManagementBackend;
@@ -381,11 +382,16 @@ class EngineManagementBackendTest {
     }
 
     @Test
-    void failuresOfTheStoreAreNotMistakenForAnswers() {
+    void aStoreThatIsDownIsUnavailableAndChangesNothing() {
         engine.store.close();
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> backend.recordings().search(RecordingQuery.all()).get(10, TimeUnit.SECONDS));
-        // Not a ManagementException: the server answers "internal" with a generic message and logs it.
-        assertFalse(e.getCause() instanceof dev.bulwark.model.ManagementException, String.valueOf(e.getCause()));
+        dev.bulwark.model.ManagementException search = failure(backend.recordings().search(RecordingQuery.all()));
+        assertEquals(ErrorCode.UNAVAILABLE, search.code());
+        assertTrue(search.getMessage().startsWith("the audit store is not available now"), search.getMessage());
+
+        ObjectNode body = ManagementJson.mapper().createObjectNode().put("action", "LOG");
+        assertEquals(ErrorCode.UNAVAILABLE, failure(backend.rules().put(dev.bulwark.model.RuleKind.POLICY, "log-all", body,
+                OptionalLong.empty(), BOB)).code());
+        assertTrue(engine.rules.document(dev.bulwark.model.RuleKind.POLICY, "log-all").isEmpty());
+        assertEquals(1, engine.rules.policyVersion());
     }
 }
