@@ -197,6 +197,15 @@ public final class SessionEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Why an operator ended this session ({@code killed by bob: reason}), if one did: for the session's
+     * recording (its SESSION_END detail), since {@link LiveSession#terminate} carries no reason.
+     */
+    public Optional<String> killReason(String sessionId) {
+        Entry entry = sessions.get(sessionId);
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.endReason);
+    }
+
     /** Notes why an operator ends a session, so its end event says so. */
     void endingBecause(String sessionId, String reason) {
         Entry entry = sessions.get(sessionId);

@@ -136,6 +136,8 @@ class SessionEventsTest {
         FakeLiveSession session = new FakeLiveSession("s-1", "alice");
         sessionEvents.started(session);
         sessionEvents.endingBecause("s-1", "killed by bob: runaway query");
+        assertEquals(java.util.Optional.of("killed by bob: runaway query"), sessionEvents.killReason("s-1"),
+                "the session's own end (its recording) can say so too");
         sessionEvents.ended(session, "terminated");
         sessionEvents.ended(session, "terminated");
         List<Event.SessionEnded> ended = events.stream()
