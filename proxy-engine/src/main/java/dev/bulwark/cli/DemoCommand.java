@@ -105,6 +105,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    private static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
     private static void copyResourceIfAbsent(String resource, Path file) throws java.io.IOException {
         if (Files.exists(file)) {
             return; // the operator may have edited it
@@ -147,6 +155,12 @@ public final class DemoCommand implements Callable<Integer> {
                 rules:
                   policy_file: %s
                   masking_file: %s
+                management:
+                  # The local user (this uid) is the demo's operator: an admin, and a reviewer in group dba.
+                  operators:
+                    - uid: %d
+                      role: admin
+                      groups: [dba]
                 auth:
                   issuers:
                     - issuer: %s
@@ -157,7 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
                   grants:
                 %s""".formatted(dir, port, tls[0], tls[1], TARGET, postgresPort, DemoDatabase.DATABASE,
                 DemoDatabase.SERVICE_USER, TARGET, dir.resolve("rules/policy.yaml"), dir.resolve("rules/masking.yaml"),
-                LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(), grants);
+                currentUid(), LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(), grants);
     }
 
     private static void writeDemoJson(Path dir, int port, Map<String, String> tokens) throws java.io.IOException {

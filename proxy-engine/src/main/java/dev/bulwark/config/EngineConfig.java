@@ -1,5 +1,6 @@
 package dev.bulwark.config;
 
+import dev.bulwark.approval.ApprovalSettings;
 import dev.bulwark.auth.AuthConfig;
 import dev.bulwark.management.ManagementConfig;
 import dev.bulwark.recording.RecordingConfig;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param store where recordings, rule versions and approvals are kept (H2 under the data dir by default)
  * @param recording caps and retention of the recording
  * @param management the management socket
+ * @param approvals limits of the approval desk
  */
 public record EngineConfig(
         Path dataDir,
@@ -38,7 +40,8 @@ public record EngineConfig(
         RulesConfig rules,
         StoreConfig store,
         RecordingConfig recording,
-        ManagementConfig management) {
+        ManagementConfig management,
+        ApprovalSettings approvals) {
 
     public EngineConfig {
         dataDir = Objects.requireNonNullElse(dataDir, Path.of("/var/lib/bulwark"));
@@ -52,6 +55,7 @@ public record EngineConfig(
         store = Objects.requireNonNullElse(store, StoreConfig.defaults());
         recording = Objects.requireNonNullElse(recording, RecordingConfig.defaults());
         management = Objects.requireNonNullElse(management, ManagementConfig.defaults());
+        approvals = Objects.requireNonNullElse(approvals, ApprovalSettings.defaults());
         if (listeners.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
         }

@@ -16,13 +16,19 @@ import org.slf4j.LoggerFactory;
 
 import dev.bulwark.config.TargetConfig;
 import dev.bulwark.masking.CatalogResolver;
-import dev.bulwark.masking.MaskingConfig;
 import dev.bulwark.masking.MaskingPolicy;
 import dev.bulwark.policy.RuleSet;
-import dev.bulwark.policy.RuleSetException;
-import dev.bulwark.policy.RuleSets;
 import dev.bulwark.policy.StatementClassifier;
+import dev.bulwark.approval.ApprovalEffects;
+import dev.bulwark.approval.ApprovalService;
+import dev.bulwark.management.EventHub;
+import dev.bulwark.management.ManagementBackend;
+import dev.bulwark.management.ManagementServer;
+import dev.bulwark.management.OperatorAuthenticator;
+import dev.bulwark.model.VerdictAction;
 import dev.bulwark.recording.Recorder;
+import dev.bulwark.session.LiveSession;
+import dev.bulwark.session.StatementGate;
 import dev.bulwark.store.JdbcStore;
 
 import java.io.File;
@@ -58,6 +64,11 @@ public final class Engine implements AutoCloseable {
     private Vault vault;
     private CredentialResolver credentials;
     private EngineServices services;
+    private EventHub hub;
+    private RuleBook ruleBook;
+    private SessionEvents sessionEvents;
+    private ApprovalService approvals;
+    private ManagementServer management;
 
     private Engine(EngineConfig config) {
         this.config = config;
@@ -90,44 +101,86 @@ public final class Engine implements AutoCloseable {
 
         store = JdbcStore.open(config.store(), config.dataDir());
         recorder = Recorder.start(store, config.dataDir(), config.recording());
+        hub = new EventHub();
+        try {
+            ruleBook = RuleBook.load(store, Optional.ofNullable(config.rules().policyFile()).map(Path::of),
+                    Optional.ofNullable(config.rules().maskingFile()).map(Path::of), maskingKey(), recorder, hub, blocking);
+        } catch (IllegalStateException e) {
+            throw new ConfigException("rules", e.getMessage());
+        }
         classifier = new StatementClassifier();
         classifier.warmUp();
-        LiveRules rules = new StaticRules(policyRules(), MaskingPolicy.compile(maskingConfig(), maskingKey()));
+        sessionEvents = new SessionEvents(hub);
+        approvals = ApprovalService.create(store, blocking, ApprovalEffects.of(hub, recorder), config.approvals());
+        approvals.recoverAtStart().join();
         for (TargetConfig target : config.targets()) {
             catalogs.put(target.name(), new CatalogResolver(() -> catalogConnection(target), blocking));
         }
-        services = new EngineServices(config, classifier, rules, catalogs, recorder);
+        RuleBook rules = ruleBook;
+        services = new EngineServices(config, classifier, new LiveRules() {
+            @Override
+            public RuleSet policy() {
+                return rules.policy();
+            }
+
+            @Override
+            public MaskingPolicy masking() {
+                return rules.masking();
+            }
+        }, catalogs, recorder);
+        services.approvals(approvals);
+        services.events(new SessionEventSink() {
+            @Override
+            public void started(LiveSession session) {
+                sessionEvents.started(session);
+            }
+
+            @Override
+            public void changed(LiveSession session) {
+                sessionEvents.changed(session);
+            }
+
+            @Override
+            public void statement(LiveSession session, String sql, StatementGate.Decision decision) {
+                VerdictAction action = switch (decision) {
+                    case StatementGate.Decision.Allow a -> VerdictAction.ALLOW;
+                    case StatementGate.Decision.Deny d -> VerdictAction.DENY;
+                    case StatementGate.Decision.Pending p -> VerdictAction.HOLD;
+                };
+                String rule = switch (decision) {
+                    case StatementGate.Decision.Allow a -> a.summary() == null ? null : a.summary().ruleId();
+                    case StatementGate.Decision.Deny d -> d.rule();
+                    case StatementGate.Decision.Pending p -> null;
+                };
+                sessionEvents.statement(session, sql, action, rule);
+            }
+
+            @Override
+            public void ended(LiveSession session, String reason) {
+                sessionEvents.ended(session, sessionEvents.killReason(session.id()).orElse(reason));
+            }
+        });
 
         SslContext tls = serverTls();
         for (ListenerConfig listener : config.listeners()) {
             servers.add(ProxyServer.start(listener, config.limits(), tls, gatekeeper, services, sessions, config.workerThreads()));
         }
-        log.info("engine started: {} target(s), {} issuer(s), {} policy rule(s), {} masking rule(s)", config.targets().size(),
-                config.auth().issuers().size(), rules.policy().rules().size(), maskingConfig().rules().size());
+        ManagementBackend backend = EngineManagementBackend.create(new EngineManagementBackend.Parts(null, startedAt,
+                config.dataDir(), config.targets(), config.auth().grants(), services::unknownAction, sessions, sessionEvents, hub,
+                ruleBook, classifier, approvals, store, recorder, vault, blocking));
+        try {
+            management = ManagementServer.start(config.management(), config.dataDir(), backend, hub, OperatorAuthenticator.REFUSE_ALL);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("management", "cannot open the management socket: " + e.getMessage());
+        }
+        log.info("engine started: {} target(s), {} issuer(s), {} policy rule(s), {} masking rule(s); management socket {}",
+                config.targets().size(), config.auth().issuers().size(), ruleBook.policy().rules().size(),
+                ruleBook.maskingConfig().rules().size(), management.socketPath());
     }
 
-    private RuleSet policyRules() {
-        String file = config.rules().policyFile();
-        if (file == null) {
-            return RuleSet.EMPTY;
-        }
-        try {
-            return RuleSets.fromYaml(Path.of(file));
-        } catch (RuleSetException e) {
-            throw new ConfigException("rules.policy_file", e.getMessage());
-        }
-    }
-
-    private MaskingConfig maskingConfig() {
-        String file = config.rules().maskingFile();
-        if (file == null) {
-            return MaskingConfig.EMPTY;
-        }
-        try {
-            return MaskingConfig.read(Path.of(file));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new ConfigException("rules.masking_file", e.getMessage());
-        }
+    /** The management socket's path. */
+    public Optional<Path> managementSocket() {
+        return management.socketPath();
     }
 
     /** The key that makes tokenized values stable: created once (0600) under the data dir. */
@@ -202,8 +255,17 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (management != null) {
+            management.close();
+        }
         for (ProxyServer server : servers) {
             server.close();
+        }
+        if (sessionEvents != null) {
+            sessionEvents.close();
+        }
+        if (approvals != null) {
+            approvals.close();
         }
         for (CatalogResolver catalog : catalogs.values()) {
             catalog.close();

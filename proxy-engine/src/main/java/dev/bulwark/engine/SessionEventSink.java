@@ -9,6 +9,8 @@ interface SessionEventSink {
 
     default void started(LiveSession session) {}
 
+    default void changed(LiveSession session) {}
+
     default void statement(LiveSession session, String sql, StatementGate.Decision decision) {}
 
     default void ended(LiveSession session, String reason) {}

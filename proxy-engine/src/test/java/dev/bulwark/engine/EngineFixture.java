@@ -38,7 +38,7 @@ import java.util.function.Supplier;
 final class EngineFixture implements AutoCloseable {
     static final byte[] TOKEN_KEY = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     static final TargetConfig SHOP = new TargetConfig("shop", "127.0.0.1", 5432, "shop", "app", "vault:shop-app",
-            null, null, null);
+            null, null, null, null);
 
     final Path dataDir;
     final ExecutorService blocking = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("test-blocking-", 0).factory());

@@ -143,7 +143,7 @@ class EngineManagementBackendTest {
         assertEquals(ErrorCode.NOT_FOUND, failure(backend.rules().test("SELECT 1", new TestIdentity("alice", List.of()),
                 Optional.of("nope"))).code());
         ManagementBackend two = engine.backend(engine.vault, List.of(EngineFixture.SHOP,
-                new dev.bulwark.config.TargetConfig("ledger", "10.0.0.9", null, null, "app", "env:X", null, null, null)), List.of());
+                new dev.bulwark.config.TargetConfig("ledger", "10.0.0.9", null, null, "app", "env:X", null, null, null, null)), List.of());
         dev.bulwark.model.ManagementException unnamed = failure(two.rules().test("SELECT 1", new TestIdentity("alice", List.of()), Optional.empty()));
         assertEquals(ErrorCode.BAD_REQUEST, unnamed.code());
         assertTrue(unnamed.getMessage().contains("shop, ledger"), unnamed.getMessage());

@@ -78,6 +78,11 @@ final class FakeLiveSession implements LiveSession {
     }
 
     @Override
+    public boolean fixedRole() {
+        return false;
+    }
+
+    @Override
     public void terminate(String sqlState, String message) {
         terminations.add(sqlState + " " + message);
         state = State.CLOSED;
