@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,6 +38,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Where the demo keeps its state (default: ${DEFAULT-VALUE}).",
             defaultValue = TokenCommand.DEFAULT_DATA_DIRECTORY)
     Path data;
+
+    @Option(names = "--operator-port", paramLabel = "PORT",
+            description = "Also open the operator TLS listener on 127.0.0.1:PORT (0: any free port) for consoles on other desktops.")
+    Integer operatorPort;
 
     record DemoUser(String name, String group, String role) {}
 
@@ -74,10 +79,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = data.toAbsolutePath();
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("demo.json"));
-        DemoDatabase database = DemoDatabase.start(dir);
+        Vault vault = Vault.openForWriting(dir, System.getenv());
+        Optional<String> known = vault.user(TARGET).isPresent() ? Optional.of(vault.credential(TARGET).password()) : Optional.empty();
+        DemoDatabase database = DemoDatabase.start(dir, known);
         Engine engine = null;
         try {
-            Vault.openForWriting(dir, System.getenv()).put(TARGET, new Credential(DemoDatabase.SERVICE_USER, database.servicePassword()));
+            if (known.isEmpty()) {
+                vault.put(TARGET, new Credential(DemoDatabase.SERVICE_USER, database.servicePassword()));
+            }
             LocalIssuer issuer = LocalIssuer.open(dir);
             Path[] tls = SelfSignedCertificate.ensure(dir.resolve("tls"));
             Path rulesDir = dir.resolve("rules");
@@ -103,6 +112,23 @@ public final class DemoCommand implements Callable<Integer> {
             database.close();
             throw e;
         }
+    }
+
+    /** The operator TLS listener's config, when asked for: operators in group dba are admins, in reviewers reviewers. */
+    private String operatorListener(Path[] tls) {
+        if (operatorPort == null) {
+            return "";
+        }
+        return """
+                  tcp:
+                    enabled: true
+                    host: 127.0.0.1
+                    port: %d
+                    certificate: %s
+                    private_key: %s
+                    audience: bulwark-management
+                    roles: {admin: [dba], reviewer: [reviewers], viewer: [analysts, automation]}
+                """.formatted(operatorPort, tls[0], tls[1]);
     }
 
     private static int currentUid() {
@@ -161,6 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
                     - uid: %d
                       role: admin
                       groups: [dba]
+                %s
                 auth:
                   issuers:
                     - issuer: %s
@@ -171,7 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
                   grants:
                 %s""".formatted(dir, port, tls[0], tls[1], TARGET, postgresPort, DemoDatabase.DATABASE,
                 DemoDatabase.SERVICE_USER, TARGET, dir.resolve("rules/policy.yaml"), dir.resolve("rules/masking.yaml"),
-                currentUid(), LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(), grants);
+                currentUid(), operatorListener(tls), LocalIssuer.ISSUER, LocalIssuer.AUDIENCE, issuer.jwksFile().toAbsolutePath(), grants);
     }
 
     private static void writeDemoJson(Path dir, int port, Map<String, String> tokens) throws java.io.IOException {

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -42,10 +43,13 @@ public final class DemoDatabase implements AutoCloseable {
         this.servicePassword = servicePassword;
     }
 
-    /** Starts PostgreSQL with its data under {@code dataDir/postgres}; seeds it on first start. */
-    public static DemoDatabase start(Path dataDir) throws IOException, SQLException {
+    /**
+     * Starts PostgreSQL with its data under {@code dataDir/postgres}; seeds it on first start. The
+     * service login's password is {@code knownPassword} (from the vault) when given, else a new one;
+     * either way it is set on every start, and it is never written anywhere but the vault.
+     */
+    public static DemoDatabase start(Path dataDir, Optional<String> knownPassword) throws IOException, SQLException {
         Path pgData = dataDir.resolve("postgres");
-        boolean fresh = !Files.exists(pgData.resolve("PG_VERSION"));
         Files.createDirectories(pgData);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
@@ -54,16 +58,14 @@ public final class DemoDatabase implements AutoCloseable {
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
-        Path secretFile = dataDir.resolve("secrets").resolve("shop-upstream.password");
-        String password;
-        if (fresh || !Files.exists(secretFile)) {
-            password = HexFormat.of().formatHex(randomBytes(18));
+        try {
+            String password = knownPassword.orElseGet(() -> HexFormat.of().formatHex(randomBytes(18)));
             seed(pg, password);
-            writeSecret(secretFile, password);
-        } else {
-            password = Files.readString(secretFile).strip();
+            return new DemoDatabase(pg, password);
+        } catch (SQLException | RuntimeException e) {
+            pg.close();
+            throw e;
         }
-        return new DemoDatabase(pg, password);
     }
 
     public int port() {
@@ -83,14 +85,6 @@ public final class DemoDatabase implements AutoCloseable {
         byte[] bytes = new byte[n];
         new SecureRandom().nextBytes(bytes);
         return bytes;
-    }
-
-    private static void writeSecret(Path file, String secret) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, secret);
     }
 
     private static void seed(EmbeddedPostgres pg, String password) throws SQLException {

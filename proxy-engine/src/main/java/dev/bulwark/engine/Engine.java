@@ -21,7 +21,14 @@ import dev.bulwark.policy.RuleSet;
 import dev.bulwark.policy.StatementClassifier;
 import dev.bulwark.approval.ApprovalEffects;
 import dev.bulwark.approval.ApprovalService;
+import dev.bulwark.auth.AuthConfig;
+import dev.bulwark.auth.IssuerConfig;
 import dev.bulwark.management.EventHub;
+import dev.bulwark.management.ManagementConfig;
+import dev.bulwark.model.ErrorCode;
+import dev.bulwark.model.ManagementException;
+import dev.bulwark.model.Operator;
+import dev.bulwark.model.OperatorRole;
 import dev.bulwark.management.ManagementBackend;
 import dev.bulwark.management.ManagementServer;
 import dev.bulwark.management.OperatorAuthenticator;
@@ -69,6 +76,7 @@ public final class Engine implements AutoCloseable {
     private SessionEvents sessionEvents;
     private ApprovalService approvals;
     private ManagementServer management;
+    private TokenVerifier operatorVerifier;
 
     private Engine(EngineConfig config) {
         this.config = config;
@@ -169,13 +177,42 @@ public final class Engine implements AutoCloseable {
                 config.dataDir(), config.targets(), config.auth().grants(), services::unknownAction, sessions, sessionEvents, hub,
                 ruleBook, classifier, approvals, store, recorder, vault, blocking));
         try {
-            management = ManagementServer.start(config.management(), config.dataDir(), backend, hub, OperatorAuthenticator.REFUSE_ALL);
+            management = ManagementServer.start(config.management(), config.dataDir(), backend, hub, operatorAuthenticator());
         } catch (java.io.IOException e) {
             throw new ConfigException("management", "cannot open the management socket: " + e.getMessage());
         }
         log.info("engine started: {} target(s), {} issuer(s), {} policy rule(s), {} masking rule(s); management socket {}",
                 config.targets().size(), config.auth().issuers().size(), ruleBook.policy().rules().size(),
                 ruleBook.maskingConfig().rules().size(), management.socketPath());
+    }
+
+    /**
+     * Operators on the TLS listener present a token from the same issuers as clients, for the
+     * management audience; their groups give their role (management.tcp.roles) and their reviewer groups.
+     */
+    private OperatorAuthenticator operatorAuthenticator() {
+        ManagementConfig.TcpListener tcp = config.management().tcp();
+        if (!tcp.enabled()) {
+            return OperatorAuthenticator.REFUSE_ALL;
+        }
+        List<IssuerConfig> issuers = config.auth().issuers().stream()
+                .map(i -> new IssuerConfig(i.issuer(), tcp.audience(), i.jwksUri(), i.jwksFile(), i.algorithms(), i.clockSkewSeconds(),
+                        i.subjectClaim(), i.groupsClaim(), i.attributeClaims(), i.refreshIntervalSeconds(), i.keysMaxAgeSeconds(),
+                        i.httpTimeoutSeconds()))
+                .toList();
+        operatorVerifier = new TokenVerifier(new AuthConfig(issuers, List.of(), config.auth().maxTokenBytes()), blocking);
+        operatorVerifier.preload();
+        TokenVerifier verifier = operatorVerifier;
+        return token -> verifier.verify(token).thenApply(identity -> {
+            OperatorRole role = tcp.roles().roleFor(identity.groups()).orElseThrow(() ->
+                    new ManagementException(ErrorCode.FORBIDDEN, "no operator role for this identity"));
+            return new Operator(identity.subject(), role, identity.sortedGroups());
+        });
+    }
+
+    /** The operator TLS listener's address, when it is on. */
+    public Optional<InetSocketAddress> managementTcpAddress() {
+        return management.tcpAddress();
     }
 
     /** The management socket's path. */
@@ -277,6 +314,9 @@ public final class Engine implements AutoCloseable {
             store.close();
         }
         verifier.close();
+        if (operatorVerifier != null) {
+            operatorVerifier.close();
+        }
         blocking.shutdownNow();
         try {
             blocking.awaitTermination(5, TimeUnit.SECONDS);

@@ -134,11 +134,23 @@ class DemoGuardrailsIT {
     }
 
     @Test
-    void deleteWithoutWhereNeedsApproval() throws Exception {
+    void deleteWithoutWhereIsHeldAndTheClientsCancelWithdrawsIt() throws Exception {
         try (Connection alice = connect("alice"); Statement s = alice.createStatement()) {
+            java.util.concurrent.CompletableFuture<Void> cancel = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(1000);
+                    s.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             SQLException e = assertThrows(SQLException.class, () -> s.execute("DELETE FROM orders"));
-            assertEquals("42501", e.getSQLState());
-            assertTrue(e.getMessage().contains("approval"), e.getMessage());
+            cancel.get(10, TimeUnit.SECONDS);
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("withdrawn"), e.getMessage());
+            java.sql.SQLWarning notice = s.getWarnings();
+            assertTrue(notice != null && notice.getMessage().contains("held for approval"), String.valueOf(notice));
+            assertTrue(count(alice, "orders") >= 20000, "nothing was deleted");
         }
     }
 

@@ -1,0 +1,233 @@
+package dev.bulwark.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.auth.LocalIssuer;
+import dev.bulwark.cli.DemoCommand;
+import dev.bulwark.model.ApprovalState;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.ClientMessage;
+import dev.bulwark.model.EngineMessage;
+import dev.bulwark.model.Event;
+import dev.bulwark.model.EventTopic;
+import dev.bulwark.model.ManagementException;
+import dev.bulwark.model.client.ClientOptions;
+import dev.bulwark.model.client.Endpoint;
+import dev.bulwark.model.client.ManagementClient;
+import dev.bulwark.model.client.ManagementListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Just-in-time approval through the demo (issue 7): a statement held for a person, approved, denied,
+ * left to expire, refused to its own author, and needing two reviewers; with the latencies measured.
+ */
+class DemoApprovalsIT {
+    @TempDir
+    static Path dir;
+    private static DemoCommand.RunningDemo demo;
+    private static JsonNode demoJson;
+    private static ManagementClient root;
+    private static final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private static final ExecutorService clients = Executors.newCachedThreadPool();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // The demo's rules, plus two test rules ahead of them: a short expiry and a quorum of two.
+        Path rules = dir.resolve("rules");
+        Files.createDirectories(rules);
+        String demoRules;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/dev/bulwark/policy/demo-rules.yaml")) {
+            demoRules = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String extra = """
+                rules:
+                  - id: quick-expiry
+                    name: Expires at once
+                    match: {text_pattern: ".*expire_me.*"}
+                    action: HOLD
+                    message: held to expire
+                    approval: {reviewer_groups: [dba], quorum: 1, timeout: 2s, mode: WAIT}
+                  - id: two-reviewers
+                    name: Needs two reviewers
+                    match: {text_pattern: ".*needs_two.*"}
+                    action: HOLD
+                    message: held for two
+                    approval: {reviewer_groups: [dba], quorum: 2, timeout: 5m, mode: WAIT}
+                """;
+        Files.writeString(rules.resolve("policy.yaml"), demoRules.replaceFirst("(?m)^rules:\\s*$", extra.strip()));
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs("--port", "0", "--operator-port", "0", "--data", dir.toString());
+        demo = command.start();
+        demoJson = new ObjectMapper().readTree(dir.resolve("demo.json").toFile());
+        try (Connection dba = connect("dba"); Statement s = dba.createStatement()) {
+            s.execute("CREATE TABLE scratch (id int PRIMARY KEY, v int)");
+            s.execute("INSERT INTO scratch SELECT g, g FROM generate_series(1, 100) g");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON scratch TO shop_analyst");
+        }
+        root = ManagementClient.connect(new Endpoint.Unix(dir.resolve("bulwark.sock")),
+                ClientOptions.defaults("approvals-it").withListener(new ManagementListener() {
+                    @Override
+                    public void onEvent(EngineMessage.EventMessage event) {
+                        events.add(event.event());
+                    }
+                }));
+        root.subscribe(List.of(EventTopic.APPROVALS)).get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        clients.shutdownNow();
+        if (root != null) {
+            root.close();
+        }
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    static Connection connect(String user) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", demoJson.path("users").path(user).asText());
+        p.setProperty("sslmode", "require");
+        p.setProperty("preferQueryMode", "simple");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.port() + "/shop", p);
+    }
+
+    /** An operator on the TLS listener, with a token for the management audience. */
+    static ManagementClient operator(String subject, String... groups) throws Exception {
+        String token = LocalIssuer.open(dir).mint(subject, List.of(groups), Duration.ofMinutes(10), "bulwark-management", java.util.Map.of());
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(dir.resolve("tls/cert.pem"))) {
+            trust.setCertificateEntry("demo", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        int port = demo.engine().managementTcpAddress().orElseThrow().getPort();
+        return ManagementClient.connect(new Endpoint.Tls("localhost", port, tls), ClientOptions.defaults("approvals-it").withToken(token));
+    }
+
+    /** The next pending approval for this statement, from the live event stream. */
+    static ApprovalSummary requested(String contains) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Event event = events.poll(100, TimeUnit.MILLISECONDS);
+            if (event instanceof Event.ApprovalRequested requested && requested.approval().statement().contains(contains)) {
+                return requested.approval();
+            }
+        }
+        throw new AssertionError("no approval request for " + contains);
+    }
+
+    static ApprovalSummary approve(ManagementClient client, String id, String reason) throws Exception {
+        return client.callAndWait(rid -> new ClientMessage.ApprovalApprove(rid, id, reason), EngineMessage.Approval.class).approval();
+    }
+
+    static CompletableFuture<String> run(String sql) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection alice = connect("alice"); Statement s = alice.createStatement()) {
+                s.execute(sql);
+                return "updated " + s.getUpdateCount();
+            } catch (SQLException e) {
+                return e.getSQLState() + " " + e.getMessage();
+            }
+        }, clients);
+    }
+
+    @Test
+    void approvedStatementRunsAndTheClientGetsItsResult() throws Exception {
+        long sent = System.nanoTime();
+        CompletableFuture<String> client = run("DELETE FROM scratch");
+        ApprovalSummary held = requested("DELETE FROM scratch");
+        long heldToEventMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+        Thread.sleep(300);
+        assertFalse(client.isDone(), "the client waits");
+        long approvedAt = System.nanoTime();
+        assertEquals(ApprovalState.APPROVED, approve(root, held.id(), "quarterly cleanup").state());
+        assertEquals("updated 100", client.get(10, TimeUnit.SECONDS));
+        long approvalToResultMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - approvedAt);
+        System.out.printf("approval latency: statement to event on the socket %d ms (incl. login), approval to client result %d ms%n",
+                heldToEventMs, approvalToResultMs);
+        try (Connection dba = connect("dba"); Statement s = dba.createStatement()) {
+            s.execute("INSERT INTO scratch SELECT g, g FROM generate_series(1, 100) g");
+        }
+    }
+
+    @Test
+    void deniedStatementGets42501WithTheReason() throws Exception {
+        CompletableFuture<String> client = run("UPDATE scratch SET v = 0");
+        ApprovalSummary held = requested("UPDATE scratch SET v = 0");
+        root.callAndWait(rid -> new ClientMessage.ApprovalDeny(rid, held.id(), "not during business hours"), EngineMessage.Approval.class);
+        String result = client.get(10, TimeUnit.SECONDS);
+        assertTrue(result.startsWith("42501"), result);
+        assertTrue(result.contains("not during business hours"), result);
+    }
+
+    @Test
+    void aStatementLeftAloneExpiresWith57014() throws Exception {
+        CompletableFuture<String> client = run("SELECT 'expire_me'");
+        requested("expire_me");
+        String result = client.get(15, TimeUnit.SECONDS);
+        assertTrue(result.startsWith("57014"), result);
+        assertTrue(result.contains("expired"), result);
+    }
+
+    @Test
+    void aliceCannotApproveHerOwnStatement() throws Exception {
+        CompletableFuture<String> client = run("DELETE FROM scratch WHERE true");
+        ApprovalSummary held = requested("DELETE FROM scratch WHERE true");
+        try (ManagementClient alice = operator("alice", "dba")) {
+            ManagementException e = assertThrows(ManagementException.class, () -> approve(alice, held.id(), "mine"));
+            assertTrue(e.getMessage().contains("own"), e.getMessage());
+        }
+        root.callAndWait(rid -> new ClientMessage.ApprovalDeny(rid, held.id(), "cleanup of the test"), EngineMessage.Approval.class);
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"));
+    }
+
+    @Test
+    void aTwoReviewerRuleNeedsTwoDifferentReviewers() throws Exception {
+        CompletableFuture<String> client = run("SELECT 'needs_two'");
+        ApprovalSummary held = requested("needs_two");
+        ApprovalSummary afterFirst = approve(root, held.id(), "one");
+        assertEquals(ApprovalState.PENDING, afterFirst.state());
+        assertThrows(ManagementException.class, () -> approve(root, held.id(), "same reviewer again"));
+        Thread.sleep(200);
+        assertFalse(client.isDone());
+        try (ManagementClient bob = operator("bob", "dba")) {
+            assertEquals(ApprovalState.APPROVED, approve(bob, held.id(), "two").state());
+        }
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("updated"), client.get());
+    }
+}
