@@ -377,7 +377,10 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public CompletableFuture<Void> statement(long sequence, Statement statement, Decision decision) {
-        services.events().statement(session, statement.sql(), decision);
+        // Personal data typed into the SQL itself (a literal e-mail or card number) is masked in what is
+        // kept and shown, as in results; the statement runs as sent.
+        String shownText = masking.masksNothing() ? statement.sql() : masking.maskNotificationPayload(statement.sql());
+        services.events().statement(session, shownText, decision);
         if (recording == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -404,7 +407,7 @@ final class EngineSession implements SessionHooks {
         }
         return recording.statement(new FramePayload.Statement(
                 statement.protocol() == Protocol.SIMPLE ? FramePayload.Protocol.SIMPLE : FramePayload.Protocol.EXTENDED,
-                statement.sql(), parameters, verdict, ruleId, summary == null ? null : summary.ruleName(),
+                shownText, parameters, verdict, ruleId, summary == null ? null : summary.ruleName(),
                 summary == null ? List.of() : summary.tables(), summary == null ? List.of() : summary.verbs(), false));
     }
 
