@@ -114,6 +114,9 @@ class DemoLeakIT {
                 assertFalse(duplicate.getMessage().contains(clearEmail), duplicate.getMessage());
                 assertThrows(SQLException.class, () -> s.execute("SELECT * FROM customers WHERE email = 'x' AND bogus"));
             }
+            String test = run("ctl", "--data", data.toString(), "rules", "test", "--as", "alice", "--groups", "analysts",
+                    "DROP TABLE customers");
+            assertTrue(test.contains("deny") && test.contains("no-ddl"), test);
             Path exported = work.resolve("export.jsonl");
             Files.writeString(exported, run("audit", "export", "--format", "jsonl", "--data", data.toString()));
             Files.writeString(work.resolve("ctl.txt"), run("ctl", "--data", data.toString(), "--json", "sessions")
