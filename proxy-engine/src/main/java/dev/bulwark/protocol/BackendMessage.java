@@ -262,17 +262,7 @@ public sealed interface BackendMessage {
                 }
                 yield new NegotiateProtocolVersion(minor, options);
             }
-            case DATA_ROW -> {
-                Wire.requireReadable(body, 2);
-                int count = body.readUnsignedShort();
-                List<byte[]> values = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    Wire.requireReadable(body, 4);
-                    int length = body.readInt();
-                    values.add(length == -1 ? null : Wire.readBytes(body, length));
-                }
-                yield new DataRow(values);
-            }
+            case DATA_ROW -> new DataRow(Wire.readValues(body));
             default -> throw ProtocolException.violation("unexpected backend message type " + (frame.type() & 0xFF));
         };
         if (body.isReadable()) {
@@ -373,15 +363,7 @@ public sealed interface BackendMessage {
             }
             case DataRow d -> {
                 at = Wire.begin(buf, DATA_ROW);
-                buf.writeShort(d.values().size());
-                for (byte[] value : d.values()) {
-                    if (value == null) {
-                        buf.writeInt(-1);
-                    } else {
-                        buf.writeInt(value.length);
-                        buf.writeBytes(value);
-                    }
-                }
+                Wire.writeValues(buf, d.values());
             }
         }
         Wire.end(buf, at);

@@ -176,14 +176,7 @@ public sealed interface FrontendMessage {
         for (int i = 0; i < formatCount; i++) {
             formats.add(body.readShort());
         }
-        Wire.requireReadable(body, 2);
-        int valueCount = body.readUnsignedShort();
-        List<byte[]> values = new ArrayList<>(valueCount);
-        for (int i = 0; i < valueCount; i++) {
-            Wire.requireReadable(body, 4);
-            int length = body.readInt();
-            values.add(length == -1 ? null : Wire.readBytes(body, length));
-        }
+        List<byte[]> values = Wire.readValues(body);
         Wire.requireReadable(body, 2);
         int resultCount = body.readUnsignedShort();
         Wire.requireReadable(body, resultCount * 2);
@@ -215,15 +208,7 @@ public sealed interface FrontendMessage {
                 Wire.writeCString(buf, b.statement());
                 buf.writeShort(b.parameterFormats().size());
                 b.parameterFormats().forEach(f -> buf.writeShort(f));
-                buf.writeShort(b.values().size());
-                for (byte[] value : b.values()) {
-                    if (value == null) {
-                        buf.writeInt(-1);
-                    } else {
-                        buf.writeInt(value.length);
-                        buf.writeBytes(value);
-                    }
-                }
+                Wire.writeValues(buf, b.values());
                 buf.writeShort(b.resultFormats().size());
                 b.resultFormats().forEach(f -> buf.writeShort(f));
             }

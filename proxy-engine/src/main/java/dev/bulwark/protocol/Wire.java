@@ -58,6 +58,32 @@ public final class Wire {
         return bytes;
     }
 
+    /** {@code Int16 n, (Int32 len, Byte_len value)[n]} with -1 for NULL (a null element): Bind values and DataRow columns. */
+    public static java.util.List<byte[]> readValues(ByteBuf buf) {
+        requireReadable(buf, 2);
+        int count = buf.readUnsignedShort();
+        java.util.List<byte[]> values = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            requireReadable(buf, 4);
+            int length = buf.readInt();
+            values.add(length == -1 ? null : readBytes(buf, length));
+        }
+        return values;
+    }
+
+    /** Writes what {@link #readValues} reads. */
+    public static void writeValues(ByteBuf buf, java.util.List<byte[]> values) {
+        buf.writeShort(values.size());
+        for (byte[] value : values) {
+            if (value == null) {
+                buf.writeInt(-1);
+            } else {
+                buf.writeInt(value.length);
+                buf.writeBytes(value);
+            }
+        }
+    }
+
     public static void requireReadable(ByteBuf buf, int bytes) {
         if (buf.readableBytes() < bytes) {
             throw ProtocolException.violation("message too short");
