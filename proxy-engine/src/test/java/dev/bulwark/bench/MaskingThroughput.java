@@ -156,9 +156,13 @@ public final class MaskingThroughput {
             connectors.put(Mode.ENGINE_ALICE, format -> connect(port, "alice", aliceToken, format));
 
             // Warm up both JVMs (JIT) and PostgreSQL's cache on the small table; not reported.
-            for (Mode mode : Mode.values()) {
-                measure(connectors.get(mode), mode, Format.TEXT, "people_small");
+            System.out.println("warm-up (not counted):");
+            for (int i = 0; i < 2; i++) {
+                for (Mode mode : Mode.values()) {
+                    measure(connectors.get(mode), mode, Format.TEXT, "people_small");
+                }
             }
+            System.out.println("measured:");
             List<Result> results = new ArrayList<>();
             for (String table : List.of("people_small", "people")) {
                 for (Format format : Format.values()) {
@@ -383,6 +387,7 @@ public final class MaskingThroughput {
         private final Thread reader;
         private final AtomicLong maxUsedKb = new AtomicLong();
         private final AtomicLong maxOldKb = new AtomicLong();
+        private final java.util.concurrent.CountDownLatch firstSample = new java.util.concurrent.CountDownLatch(1);
 
         private HeapSampler(Process process) {
             this.process = process;
@@ -391,7 +396,19 @@ public final class MaskingThroughput {
 
         static HeapSampler start(long pid) throws IOException {
             String jstat = Path.of(System.getProperty("java.home"), "bin", "jstat").toString();
-            return new HeapSampler(new ProcessBuilder(jstat, "-gc", String.valueOf(pid), "200").redirectErrorStream(true).start());
+            HeapSampler sampler = new HeapSampler(new ProcessBuilder(jstat, "-gc", String.valueOf(pid), "200")
+                    .redirectErrorStream(true).start());
+            // jstat needs a moment to attach; a short run must not finish before the first sample.
+            try {
+                if (!sampler.firstSample.await(10, TimeUnit.SECONDS)) {
+                    sampler.close();
+                    throw new IllegalStateException("jstat printed no sample of the engine's heap");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            return sampler;
         }
 
         private void read() {
@@ -410,6 +427,7 @@ public final class MaskingThroughput {
                             + value(header, fields, "OU");
                     maxUsedKb.accumulateAndGet((long) used, Math::max);
                     maxOldKb.accumulateAndGet((long) value(header, fields, "OU"), Math::max);
+                    firstSample.countDown();
                 }
             } catch (IOException | NumberFormatException e) {
                 // the sampler stops; the peak so far stands
