@@ -274,6 +274,7 @@ public final class MaskingThroughput {
             c.setAutoCommit(false);
             long rows = 0;
             long bytes = 0;
+            java.time.Instant from = java.time.Instant.now();
             long started = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(FETCH_SIZE);
@@ -294,9 +295,10 @@ public final class MaskingThroughput {
             Thread.sleep(250); // one more heap sample after the last row
             HeapPeak heap = sampler.peak(afterGc(gcOffset));
             Result result = new Result(mode, format, table, rows, bytes, nanos, heap);
-            System.out.printf("  %-12s %-6s %-12s %,10d rows %7.2f s %,10.0f rows/s  heap peak %,6d MB (old gen %,d MB, after GC %d MB, %d GCs)%n",
+            // The instants let a profile of the engine (BENCH_ENGINE_OPTS=-XX:StartFlightRecording=...) be cut per run.
+            System.out.printf("  %-12s %-6s %-12s %,10d rows %7.2f s %,10.0f rows/s  heap peak %,6d MB (old gen %,d MB, after GC %d MB, %d GCs)  %s..%s%n",
                     mode, format, table, rows, nanos / 1e9, result.rowsPerSecond(), heap.sampledUsedKb() / 1024,
-                    heap.oldGenKb() / 1024, heap.afterGcMb(), heap.collections());
+                    heap.oldGenKb() / 1024, heap.afterGcMb(), heap.collections(), from, from.plusNanos(nanos));
             return result;
         }
     }
