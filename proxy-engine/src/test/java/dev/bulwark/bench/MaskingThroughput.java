@@ -76,7 +76,12 @@ public final class MaskingThroughput {
 
     enum Format { TEXT, BINARY }
 
-    record Result(Mode mode, Format format, String table, long rows, long bytes, long nanos, HeapPeak heap) {
+    record Result(Mode mode, Format format, String table, long rows, long bytes, long nanos, HeapPeak heap, long engineCpuNanos) {
+        /** The engine process's CPU (user + system, all threads) per row: robust where the wall clock is shared. */
+        double engineMicrosPerRow() {
+            return engineCpuNanos / 1e3 / rows;
+        }
+
         double rowsPerSecond() {
             return rows / (nanos / 1e9);
         }
@@ -274,6 +279,7 @@ public final class MaskingThroughput {
             c.setAutoCommit(false);
             long rows = 0;
             long bytes = 0;
+            long cpuBefore = cpuNanos(engine.pid());
             java.time.Instant from = java.time.Instant.now();
             long started = System.nanoTime();
             try (Statement s = c.createStatement()) {
@@ -291,13 +297,14 @@ public final class MaskingThroughput {
                 }
             }
             long nanos = System.nanoTime() - started;
+            long engineCpu = cpuNanos(engine.pid()) - cpuBefore;
             c.commit();
             Thread.sleep(250); // one more heap sample after the last row
             HeapPeak heap = sampler.peak(afterGc(gcOffset));
-            Result result = new Result(mode, format, table, rows, bytes, nanos, heap);
+            Result result = new Result(mode, format, table, rows, bytes, nanos, heap, engineCpu);
             // The instants let a profile of the engine (BENCH_ENGINE_OPTS=-XX:StartFlightRecording=...) be cut per run.
-            System.out.printf("  %-12s %-6s %-12s %,10d rows %7.2f s %,10.0f rows/s  heap peak %,6d MB (old gen %,d MB, after GC %d MB, %d GCs)  %s..%s%n",
-                    mode, format, table, rows, nanos / 1e9, result.rowsPerSecond(), heap.sampledUsedKb() / 1024,
+            System.out.printf("  %-12s %-6s %-12s %,10d rows %7.2f s %,10.0f rows/s  engine CPU %5.2f us/row  heap peak %,6d MB (old gen %,d MB, after GC %d MB, %d GCs)  %s..%s%n",
+                    mode, format, table, rows, nanos / 1e9, result.rowsPerSecond(), result.engineMicrosPerRow(), heap.sampledUsedKb() / 1024,
                     heap.oldGenKb() / 1024, heap.afterGcMb(), heap.collections(), from, from.plusNanos(nanos));
             return result;
         }
@@ -318,6 +325,14 @@ public final class MaskingThroughput {
         } else if (!email.equals(clearEmail) || !card.equals(clearCard)) {
             throw new IllegalStateException("row " + id + ": " + mode + " did not get the clear values");
         }
+    }
+
+    /** CPU time (user + system) of a process so far, from /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms). */
+    private static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is the state (field 3 of stat), so utime (field 14) is fields[11] and stime fields[12]
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     /** Peaks of G1's "before->after(capacity)" lines written since {offset}: the largest after-GC heap and the count. */
@@ -346,8 +361,10 @@ public final class MaskingThroughput {
         System.out.printf("%nSELECT * streamed with fetch size %,d, autocommit off; %d rounds per mode alternating order;"
                 + " engine -Xmx256m in its own JVM; %d cores shared by client, engine and PostgreSQL%n",
                 FETCH_SIZE, rounds, Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-12s %-6s %-12s %12s %8s %7s %14s %14s%n", "table", "format", "mode", "rows/s", "MB/s", "ratio",
-                "heap peak MB", "after GC MB");
+        System.out.println("load average now (other work on this machine skews the wall-clock ratios; engine CPU per row does not"
+                + " depend on it much): " + loadAverage());
+        System.out.printf("%-12s %-6s %-12s %12s %8s %7s %16s %14s %14s%n", "table", "format", "mode", "rows/s", "MB/s", "ratio",
+                "engine CPU us/row", "heap peak MB", "after GC MB");
         boolean goal = true;
         for (String table : List.of("people_small", "people")) {
             for (Format format : Format.values()) {
@@ -359,9 +376,10 @@ public final class MaskingThroughput {
                     double mbPerSecond = these.stream().mapToDouble(Result::megabytesPerSecond).average().orElse(0);
                     long heapPeak = these.stream().mapToLong(r -> r.heap().sampledUsedKb()).max().orElse(0) / 1024;
                     long afterGc = these.stream().mapToLong(r -> r.heap().afterGcMb()).max().orElse(0);
+                    double cpu = these.stream().mapToDouble(Result::engineMicrosPerRow).average().orElse(0);
                     double ratio = rowsPerSecond / direct;
-                    System.out.printf("%-12s %-6s %-12s %,12.0f %8.1f %7.2f %14s %14s%n", table, format, mode, rowsPerSecond,
-                            mbPerSecond, ratio, mode == Mode.DIRECT ? "-" : String.valueOf(heapPeak),
+                    System.out.printf("%-12s %-6s %-12s %,12.0f %8.1f %7.2f %16.2f %14s %14s%n", table, format, mode, rowsPerSecond,
+                            mbPerSecond, ratio, cpu, mode == Mode.DIRECT ? "-" : String.valueOf(heapPeak),
                             mode == Mode.DIRECT ? "-" : String.valueOf(afterGc));
                     if (mode == Mode.ENGINE_ALICE && table.equals("people") && ratio < 0.7) {
                         goal = false;
@@ -376,6 +394,14 @@ public final class MaskingThroughput {
         System.out.println("heap peak: max of S0U+S1U+EU+OU from jstat -gc every 200 ms (includes garbage not yet collected);"
                 + " after GC: largest heap right after a collection in the engine's GC log (the live set)");
         return 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double mean(List<Result> results, String table, Format format, Mode mode) {
