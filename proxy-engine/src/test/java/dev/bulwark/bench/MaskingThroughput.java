@@ -335,7 +335,7 @@ public final class MaskingThroughput {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
-    /** Peaks of G1's "before->after(capacity)" lines written since {offset}: the largest after-GC heap and the count. */
+    /** Peaks of G1's young and full "before->after(capacity)" lines written since {offset}: the largest after-GC heap and the count. */
     private long[] afterGc(long offset) throws IOException {
         if (!Files.exists(gcLog)) {
             return new long[] {0, 0};
@@ -348,7 +348,9 @@ public final class MaskingThroughput {
                     StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 Matcher m = GC_AFTER.matcher(line);
-                if (m.find()) {
+                // Only collections: G1's Remark and Cleanup pauses print the same "a->b(c)" but free
+                // nothing, so their "after" is the heap at that moment, garbage included.
+                if ((line.contains("Pause Young") || line.contains("Pause Full")) && m.find()) {
                     max = Math.max(max, Long.parseLong(m.group(2)));
                     count++;
                 }
