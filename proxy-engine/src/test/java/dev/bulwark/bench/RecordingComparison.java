@@ -67,6 +67,9 @@ public final class RecordingComparison {
             configs.put("async", strict.replace("audit: strict", "audit: async"));
             configs.put("off", strict + "\nrecording:\n  enabled: false\n");
 
+            // Warm-up (JIT, classifier and catalog caches) through the first engine, not measured.
+            run(pgbench, engineEnv, engine.address(0).getPort(), "dba", "-S", Math.min(5, seconds), clients);
+            run(pgbench, engineEnv, engine.address(0).getPort(), "dba", "-N", Math.min(5, seconds), clients);
             Map<String, Map<String, Double>> tps = new LinkedHashMap<>();
             WORKLOADS.forEach((name, flag) -> tps.put(name, new LinkedHashMap<>()));
             for (String workload : WORKLOADS.keySet()) {

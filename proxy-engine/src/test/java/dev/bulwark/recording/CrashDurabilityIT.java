@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CrashDurabilityIT {
     private static final Pattern LEDGER_INSERT = Pattern.compile("INSERT INTO ledger \\(client, n\\) VALUES \\((\\d+), (\\d+)\\)");
     private static final int CLIENTS = 4;
-    private static final long LOAD_BEFORE_KILL_MILLIS = 5_000;
+    private static final long LOAD_BEFORE_KILL_MILLIS = 3_000;
 
     @TempDir
     Path work;
