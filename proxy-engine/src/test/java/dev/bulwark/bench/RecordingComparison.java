@@ -71,6 +71,7 @@ public final class RecordingComparison {
             run(pgbench, engineEnv, engine.address(0).getPort(), "dba", "-S", Math.min(5, seconds), clients);
             run(pgbench, engineEnv, engine.address(0).getPort(), "dba", "-N", Math.min(5, seconds), clients);
             Map<String, Map<String, Double>> tps = new LinkedHashMap<>();
+            List<String> writer = new ArrayList<>();
             WORKLOADS.forEach((name, flag) -> tps.put(name, new LinkedHashMap<>()));
             for (String workload : WORKLOADS.keySet()) {
                 tps.get(workload).put("direct", tps(run(pgbench, directEnv, postgres, "postgres", WORKLOADS.get(workload), seconds, clients)));
@@ -84,7 +85,15 @@ public final class RecordingComparison {
                 }
                 int port = engine.address(0).getPort();
                 for (String workload : WORKLOADS.keySet()) {
+                    dev.bulwark.recording.Recorder.Stats before = engine.recorder().stats();
+                    long startNanos = System.nanoTime();
                     tps.get(workload).put(mode.getKey(), tps(run(pgbench, engineEnv, port, "dba", WORKLOADS.get(workload), seconds, clients)));
+                    dev.bulwark.recording.Recorder.Stats after = engine.recorder().stats();
+                    long frames = after.framesWritten() - before.framesWritten();
+                    long batches = after.batches() - before.batches();
+                    writer.add(String.format("%-18s %-7s %9d frames %8d batches  %6.1f frames/batch  %7.0f frames/s  lost %d",
+                            workload, mode.getKey(), frames, batches, batches == 0 ? 0.0 : (double) frames / batches,
+                            frames / ((System.nanoTime() - startNanos) / 1e9), after.framesLost() - before.framesLost()));
                 }
             }
             for (String workload : WORKLOADS.keySet()) {
@@ -105,6 +114,8 @@ public final class RecordingComparison {
                 System.out.printf("%-18s %10.0f %10.0f %10.0f %10.0f %9.2f %9.2f %9.2f %9.2f%n", workload, direct, off, async, strictTps,
                         off / direct, async / off, strictTps / off, strictTps / direct);
             }
+            System.out.println("\nrecorder writer per run (frames include session start/end, statements, results):");
+            writer.forEach(System.out::println);
         } finally {
             Files.deleteIfExists(dir.resolve("demo.json"));
             engine.close();
