@@ -135,7 +135,10 @@ public final class Engine implements AutoCloseable {
             public MaskingPolicy masking() {
                 return rules.masking();
             }
-        }, catalogs, recorder);
+        }, catalogs, config.recording().enabled() ? recorder : null);
+        if (!config.recording().enabled()) {
+            log.warn("recording.enabled is false: sessions are NOT recorded (admin actions and rule changes still are)");
+        }
         services.approvals(approvals);
         services.events(new SessionEventSink() {
             @Override

@@ -17,6 +17,8 @@ import dev.bulwark.store.RetentionPolicy;
  *   retention_days: 0              # delete sessions that ended longer ago (0: keep forever)
  *   retention_max_megabytes: 0     # delete oldest sessions above this payload size (0: no limit)
  *   retention_check_minutes: 60    # how often retention runs
+ *   enabled: true                  # false: sessions are not recorded at all (admin actions and rule
+ *                                  # changes still are); for measuring what recording costs, not for production
  * </pre>
  */
 public record RecordingConfig(
@@ -29,7 +31,8 @@ public record RecordingConfig(
         Integer keyRollRecords,
         Integer retentionDays,
         Integer retentionMaxMegabytes,
-        Integer retentionCheckMinutes) {
+        Integer retentionCheckMinutes,
+        Boolean enabled) {
 
     public RecordingConfig {
         queueCapacity = positive("queue_capacity", queueCapacity, 10_000);
@@ -42,10 +45,19 @@ public record RecordingConfig(
         retentionDays = atLeast("retention_days", retentionDays, 0, 0);
         retentionMaxMegabytes = atLeast("retention_max_megabytes", retentionMaxMegabytes, 0, 0);
         retentionCheckMinutes = positive("retention_check_minutes", retentionCheckMinutes, 60);
+        enabled = enabled == null || enabled;
+    }
+
+    /** Session recording on (the default). */
+    public RecordingConfig(Integer queueCapacity, Integer batchSize, Integer maxResultRows, Integer maxResultBytes,
+                           Integer maxStatementChars, Integer maxParameterChars, Integer keyRollRecords, Integer retentionDays,
+                           Integer retentionMaxMegabytes, Integer retentionCheckMinutes) {
+        this(queueCapacity, batchSize, maxResultRows, maxResultBytes, maxStatementChars, maxParameterChars, keyRollRecords,
+                retentionDays, retentionMaxMegabytes, retentionCheckMinutes, true);
     }
 
     public static RecordingConfig defaults() {
-        return new RecordingConfig(null, null, null, null, null, null, null, null, null, null);
+        return new RecordingConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public RetentionPolicy retentionPolicy() {
@@ -54,7 +66,7 @@ public record RecordingConfig(
 
     RecordingConfig withQueueCapacity(int capacity) {
         return new RecordingConfig(capacity, batchSize, maxResultRows, maxResultBytes, maxStatementChars,
-                maxParameterChars, keyRollRecords, retentionDays, retentionMaxMegabytes, retentionCheckMinutes);
+                maxParameterChars, keyRollRecords, retentionDays, retentionMaxMegabytes, retentionCheckMinutes, enabled);
     }
 
     private static int positive(String key, Integer value, int fallback) {
