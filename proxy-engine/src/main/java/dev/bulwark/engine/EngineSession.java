@@ -534,6 +534,11 @@ final class EngineSession implements SessionHooks {
     }
 
     @Override
+    public void stateChanged() {
+        services.events().changed(session);
+    }
+
+    @Override
     public void cancelRequested() {
         ApprovalHandle held = waiting;
         if (held != null && services.approvals() != null) {

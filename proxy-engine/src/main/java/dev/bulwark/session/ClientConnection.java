@@ -76,6 +76,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final ArrayDeque<PgFrame> clientQueue = new ArrayDeque<>();
     private final ArrayDeque<PgFrame> serverQueue = new ArrayDeque<>();
     private boolean clientWaiting;
+    /** A statement of this session waits for a person's approval. */
+    private volatile boolean held;
     private boolean serverWaiting;
     private StatementGate.Decision decided;
     private StatementGate.SessionInfo gateInfo;
@@ -159,6 +161,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             case STARTUP, AWAIT_PASSWORD, ADMITTING, CONNECTING -> State.STARTING;
             case CLOSED -> State.CLOSED;
             case READY -> {
+                if (held) {
+                    yield State.HELD;
+                }
                 if (tracker.awaitingReadyForQuery()) {
                     yield State.RUNNING;
                 }
@@ -560,6 +565,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         StatementGate.Decision decision = hooks.check(gateInfo(), statement);
         if (decision instanceof StatementGate.Decision.Pending pending) {
+            if (!pending.notices().isEmpty()) {
+                held = true; // a person decides: the live views show the session as held
+                hooks.stateChanged();
+            }
             for (String notice : pending.notices()) {
                 client.writeAndFlush(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()),
                         client.voidPromise());
@@ -618,6 +627,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         clientWaiting = true;
         outcome.whenComplete((result, error) -> client.eventLoop().execute(() -> {
             clientWaiting = false;
+            if (held) {
+                held = false;
+                hooks.stateChanged();
+            }
             if (phase != Phase.READY) {
                 return;
             }
@@ -655,7 +668,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (decision instanceof StatementGate.Decision.Deny deny) {
             frame.release();
             refused(deny);
-            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, new DeniedStatement(deny.sqlState(), deny.message(), null));
+            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, new DeniedStatement(deny.sqlState(), deny.message(), null))
+                    .statement = new StatementContext(sequence, sql, false);
             forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
             return true;
         }
@@ -676,10 +690,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (decision instanceof StatementGate.Decision.Deny deny) {
             frame.release();
             noteStatement(parse.sql());
-            ++statementSequence;
+            long sequence = ++statementSequence;
             refused(deny);
             statements.remove(parse.statement());
-            denyInExtendedProtocol(parse.statement(), deny);
+            denyInExtendedProtocol(parse.statement(), deny).statement = new StatementContext(sequence, parse.sql(), true);
             return true;
         }
         statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql(), parse.parameterTypes()));
@@ -689,10 +703,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Sends a stand-in that fails at once upstream, so the server skips to Sync exactly as for a real error. */
-    private void denyInExtendedProtocol(String name, StatementGate.Decision.Deny deny) {
-        tracker.expectDenied(ResponseTracker.Kind.PARSE, name, new DeniedStatement(deny.sqlState(), deny.message(), null));
+    private ResponseTracker.Entry denyInExtendedProtocol(String name, StatementGate.Decision.Deny deny) {
+        ResponseTracker.Entry entry = tracker.expectDenied(ResponseTracker.Kind.PARSE, name,
+                new DeniedStatement(deny.sqlState(), deny.message(), null));
         forward(FrontendCodec.encode(new FrontendMessage.Parse(name, DeniedStatement.STAND_IN_SQL, List.of()), client.alloc()));
         skipUntilSync = true;
+        return entry;
     }
 
     private void onBind(PgFrame frame) {
@@ -730,7 +746,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             if (decision instanceof StatementGate.Decision.Deny deny) {
                 frame.release();
                 refused(deny);
-                denyInExtendedProtocol("bulwark_refused_" + portal.sequence, deny);
+                denyInExtendedProtocol("bulwark_refused_" + portal.sequence, deny).statement =
+                        new StatementContext(portal.sequence, prepared.sql, true);
                 return true;
             }
             portal.executed = true;
@@ -1081,6 +1098,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (denial != null) {
             frame.release();
             ErrorResponse error = ErrorResponse.of("ERROR", denial.sqlState(), denial.message());
+            if (statement != null) {
+                hooks.error(statement.sequence, error); // the recording shows the error the client got
+            }
             client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
             return;
         }

@@ -71,6 +71,11 @@ public interface SessionHooks extends StatementGate, SessionObserver, ResultFilt
             }
 
             @Override
+            public void stateChanged() {
+                observer.stateChanged();
+            }
+
+            @Override
             public void ended(String reason) {
                 observer.ended(reason);
             }

@@ -46,5 +46,8 @@ public interface SessionObserver {
 
     default void cancelRequested() {}
 
+    /** The session's {@link LiveSession#state()} changed in a way live views care about (held, released). */
+    default void stateChanged() {}
+
     default void ended(String reason) {}
 }

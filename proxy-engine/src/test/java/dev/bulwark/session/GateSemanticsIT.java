@@ -207,8 +207,9 @@ class GateSemanticsIT {
                 assertFalse(running.isDone(), "the client must wait");
                 LiveSession held = engine.registry.list().stream()
                         .filter(session -> session.lastStatement().orElse("").contains("hold_me")).findFirst().orElse(null);
-                // Nothing of the statement reached the server yet.
-                assertTrue(held == null || held.state() == LiveSession.State.IDLE, String.valueOf(held == null ? null : held.state()));
+                // Nothing of the statement reached the server yet, and the session shows as held.
+                assertNotNull(held);
+                assertEquals(LiveSession.State.HELD, held.state());
             } finally {
                 outcome.complete(StatementGate.Decision.ALLOW);
             }
