@@ -98,6 +98,26 @@ class ConsoleEndToEndIT {
     }
 
     @Test
+    void aRemoteOperatorConnectsOverTlsWithATokenFile(FxRobot robot) throws Exception {
+        Path tokenFile = settings.resolve("bob.token");
+        java.nio.file.Files.writeString(tokenFile, engine.operatorToken("bob", "dba"));
+        RealConsole remote = WaitForAsyncUtils.asyncFx(() -> {
+            Stage window = new Stage();
+            return new RealConsole(window, engine.remote(tokenFile), settings.resolve("remote.json"), Theme.DARK);
+        }).get(10, TimeUnit.SECONDS);
+        try {
+            Stage window = (Stage) remote.scene().getWindow();
+            waitUntil("connected as bob", () -> window.getTitle().contains("bob @ "));
+            assertTrue(window.getTitle().contains("localhost:"), window.getTitle());
+        } finally {
+            WaitForAsyncUtils.asyncFx(() -> {
+                remote.close();
+                remote.scene().getWindow().hide();
+            }).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theSessionsViewListsALiveSessionFromARealConnection(FxRobot robot) throws Exception {
         FxActions.fire(robot, "#navSessions");
         @SuppressWarnings("unchecked")

@@ -44,6 +44,11 @@ public final class RealConsole implements AutoCloseable {
      * @param settings where the console keeps its settings (a temp file in tests)
      */
     public RealConsole(Stage stage, Path socket, Path settings, Theme theme) {
+        this(stage, new EngineAddress.Local(socket), settings, theme);
+    }
+
+    /** The console connected to any engine address: a local socket or a remote TLS listener with a token file. */
+    public RealConsole(Stage stage, EngineAddress address, Path settings, Theme theme) {
         connection = new ConnectionManager(new SocketConnector("bulwark-console-it"), ui, io);
         SettingsStore store = new SettingsStore(settings);
         console = new Console(new Console.Services(connection, ui, worker, (title, text) -> notifications.add(title),
@@ -54,7 +59,7 @@ public final class RealConsole implements AutoCloseable {
         stage.setScene(scene);
         stage.show();
         console.start();
-        console.main().connect(ConnectTarget.of(new EngineAddress.Local(socket)));
+        console.main().connect(ConnectTarget.of(address));
     }
 
     public Console console() {

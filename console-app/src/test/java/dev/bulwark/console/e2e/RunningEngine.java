@@ -2,13 +2,18 @@ package dev.bulwark.console.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.auth.LocalIssuer;
 import dev.bulwark.cli.DemoCommand;
+import dev.bulwark.console.client.EngineAddress;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -28,7 +33,7 @@ public final class RunningEngine implements AutoCloseable {
     /** Starts the demo in {@code data} on a free port; may block for a few seconds. */
     public static RunningEngine start(Path data) throws Exception {
         DemoCommand command = new DemoCommand();
-        new CommandLine(command).parseArgs("--port", "0", "--data", data.toString());
+        new CommandLine(command).parseArgs("--port", "0", "--operator-port", "0", "--data", data.toString());
         DemoCommand.RunningDemo demo = command.start();
         try {
             return new RunningEngine(demo, new ObjectMapper().readTree(data.resolve("demo.json").toFile()));
@@ -40,6 +45,17 @@ public final class RunningEngine implements AutoCloseable {
 
     public Path socket() {
         return demo.dir().resolve("bulwark.sock");
+    }
+
+    /** The operator TLS listener (for consoles on other desktops); its certificate is {@code <data>/tls/cert.pem}. */
+    public EngineAddress.Remote remote(Path tokenFile) {
+        int port = demo.engine().managementTcpAddress().orElseThrow().getPort();
+        return new EngineAddress.Remote("localhost", port, demo.dir().resolve("tls/cert.pem"), tokenFile);
+    }
+
+    /** A token for the management audience, as an identity provider would issue it to an operator. */
+    public String operatorToken(String subject, String... groups) {
+        return LocalIssuer.open(demo.dir()).mint(subject, List.of(groups), Duration.ofMinutes(10), "bulwark-management", Map.of());
     }
 
     public int port() {
