@@ -32,6 +32,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.CheckComboBox;
@@ -303,9 +304,14 @@ public final class RulesView {
                                 + " (rule " + column.rule() + ")");
             }
         });
+        // A long verdict message wraps; the label and the pill keep their width (else they shrink to "...").
+        Label verdictLabel = Views.text("Verdict", Css.FIELD_LABEL);
+        verdictLabel.setMinWidth(Region.USE_PREF_SIZE);
+        verdict.setMinWidth(Region.USE_PREF_SIZE);
+        HBox.setHgrow(verdictText, Priority.ALWAYS);
         VBox result = new VBox(6, Views.text("Result", Css.SECTION_TITLE),
                 Views.toolbar(Views.text("Classified as", Css.FIELD_LABEL), classification),
-                Views.toolbar(Views.text("Verdict", Css.FIELD_LABEL), verdict, verdictText),
+                Views.toolbar(verdictLabel, verdict, verdictText),
                 Views.text("Masked columns", Css.FIELD_LABEL), masked, error);
         VBox box = new VBox(10, rows.grid(), Views.toolbar(Views.spacer(), run), result);
         box.getStyleClass().add(Css.DETAIL);

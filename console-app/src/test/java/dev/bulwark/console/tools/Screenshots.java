@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * run it under Xvfb (see console-app/README or the report) or on a desktop. With
  * {@code --interactive} it leaves the window open to play with instead.
  *
- * <pre>java -cp ... dev.bulwark.console.tools.Screenshots docs [--interactive]</pre>
+ * <pre>java -cp ... dev.bulwark.console.tools.Screenshots target/fake-screenshots [--interactive]</pre>
  */
 public final class Screenshots {
     private static final Instant NOW = Instant.parse("2026-11-21T09:30:00Z");
@@ -38,7 +38,7 @@ public final class Screenshots {
     private Screenshots() {}
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "docs");
+        Path out = Path.of(args.length > 0 ? args[0] : "console-app/target/fake-screenshots");
         boolean interactive = args.length > 1 && args[1].equals("--interactive");
         Files.createDirectories(out);
         CountDownLatch started = new CountDownLatch(1);
