@@ -248,8 +248,11 @@ final class StatementClassifierTest {
             texts.add("SELECT a, b FROM t" + (i % 7) + " WHERE id = " + i + "; DELETE FROM u WHERE k = " + i);
             texts.add("WITH d AS (UPDATE x SET v = " + i + " RETURNING *) SELECT * FROM d");
         }
-        StatementClassifier shared = new StatementClassifier(Set.of(), 64, StatementClassifier.DEFAULT_PARSE_BUDGET);
-        StatementClassifier reference = new StatementClassifier();
+        // This checks thread safety, not speed: a generous parse budget keeps a loaded machine from turning a
+        // slow parse into "unknown" on one side only.
+        java.time.Duration budget = java.time.Duration.ofSeconds(30);
+        StatementClassifier shared = new StatementClassifier(Set.of(), 64, budget);
+        StatementClassifier reference = new StatementClassifier(Set.of(), StatementClassifier.DEFAULT_CACHE_ENTRIES, budget);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             List<java.util.concurrent.Future<QueryClassification>> futures = new java.util.ArrayList<>();
