@@ -566,7 +566,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         StatementGate.Decision decision = hooks.check(gateInfo(), statement);
         if (decision instanceof StatementGate.Decision.Pending pending) {
             if (!pending.notices().isEmpty()) {
-                held = true; // a person decides: the live views show the session as held
+                held = true; // a person decides: the live views show the session as held, with what it waits for
+                lastStatement = statement.sql().length() > 1000 ? statement.sql().substring(0, 1000) : statement.sql();
                 hooks.stateChanged();
             }
             for (String notice : pending.notices()) {
