@@ -16,8 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.bulwark.config.TargetConfig;
 import dev.bulwark.masking.CatalogResolver;
-import dev.bulwark.masking.MaskingPolicy;
-import dev.bulwark.policy.RuleSet;
 import dev.bulwark.policy.StatementClassifier;
 import dev.bulwark.approval.ApprovalEffects;
 import dev.bulwark.approval.ApprovalService;
@@ -124,18 +122,7 @@ public final class Engine implements AutoCloseable {
         for (TargetConfig target : config.targets()) {
             catalogs.put(target.name(), new CatalogResolver(() -> catalogConnection(target), blocking));
         }
-        RuleBook rules = ruleBook;
-        services = new EngineServices(config, classifier, new LiveRules() {
-            @Override
-            public RuleSet policy() {
-                return rules.policy();
-            }
-
-            @Override
-            public MaskingPolicy masking() {
-                return rules.masking();
-            }
-        }, catalogs, config.recording().enabled() ? recorder : null);
+        services = new EngineServices(config, classifier, ruleBook, catalogs, config.recording().enabled() ? recorder : null);
         if (!config.recording().enabled()) {
             log.warn("recording.enabled is false: sessions are NOT recorded (admin actions and rule changes still are)");
         }

@@ -37,8 +37,6 @@ import dev.bulwark.session.LiveSession;
 import dev.bulwark.session.SessionHooks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,7 +55,6 @@ import java.util.concurrent.CompletableFuture;
  * receives, and the recording of what the client saw. Confined to the session's event loop.
  */
 final class EngineSession implements SessionHooks {
-    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
     static final String FIXED_ROLE_RULE = "engine:fixed-role";
     /** ErrorResponse/NoticeResponse fields that name things rather than carry values. */
     private static final String IDENTIFIER_FIELDS = "SVCPpFLRstcdn";

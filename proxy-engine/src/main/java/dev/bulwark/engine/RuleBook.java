@@ -60,7 +60,7 @@ import static java.util.Objects.requireNonNull;
  * taken out before the rule is checked. A put of an existing id keeps its place; a new id goes last.
  * Whenever positions shift, every rule that moved is published again (same version, new position).
  */
-public final class RuleBook {
+public final class RuleBook implements LiveRules {
     private static final Logger LOG = LoggerFactory.getLogger(RuleBook.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** Who stores the rules read from the configured files at first start. */
@@ -114,11 +114,13 @@ public final class RuleBook {
     // ---------------------------------------------------------------- the read side (lock-free)
 
     /** The current policy rules. Lock-free; for the event loops. */
+    @Override
     public RuleSet policy() {
         return policy.state.set;
     }
 
     /** The current masking rules, compiled. Lock-free; for the event loops. */
+    @Override
     public MaskingPolicy masking() {
         return masking.state.set.policy();
     }

@@ -90,7 +90,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean skipUntilSync;
-    private boolean inCopyIn;
     private volatile byte transactionStatus = 'I';
     private volatile long statementCount;
     private volatile String lastStatement;
@@ -670,12 +669,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             frame.release();
             refused(deny);
             tracker.expectDenied(ResponseTracker.Kind.QUERY, null, new DeniedStatement(deny.sqlState(), deny.message(), null))
-                    .statement = new StatementContext(sequence, sql, false);
+                    .statement = new StatementContext(sequence);
             forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
             return true;
         }
         ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.QUERY, null);
-        entry.statement = new StatementContext(sequence, sql, false);
+        entry.statement = new StatementContext(sequence);
         copySequence = sequence;
         forward(frame);
         return true;
@@ -694,7 +693,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             long sequence = ++statementSequence;
             refused(deny);
             statements.remove(parse.statement());
-            denyInExtendedProtocol(parse.statement(), deny).statement = new StatementContext(sequence, parse.sql(), true);
+            denyInExtendedProtocol(parse.statement(), deny).statement = new StatementContext(sequence);
             return true;
         }
         statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql(), parse.parameterTypes()));
@@ -748,7 +747,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 frame.release();
                 refused(deny);
                 denyInExtendedProtocol("bulwark_refused_" + portal.sequence, deny).statement =
-                        new StatementContext(portal.sequence, prepared.sql, true);
+                        new StatementContext(portal.sequence);
                 return true;
             }
             portal.executed = true;
@@ -759,7 +758,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
         }
         ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
-        entry.statement = new StatementContext(portal.sequence, prepared.sql, true);
+        entry.statement = new StatementContext(portal.sequence);
         entry.columns = portal.columns();
         entry.portal = portal;
         copySequence = portal.sequence;
@@ -902,7 +901,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                         }
                         head.columns = columns;
                         if (head.statement != null) {
-                            hooks.columns(head.statement.sequence, columns);
+                            hooks.columns(head.statement.sequence(), columns);
                         }
                     }
                     case DESCRIBE_STATEMENT -> {
@@ -936,7 +935,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             case BackendMessage.COMMAND_COMPLETE -> {
                 if (head != null && head.statement != null) {
                     var complete = (BackendMessage.CommandComplete) BackendCodec.decode(frame);
-                    hooks.completed(head.statement.sequence, complete.tag());
+                    hooks.completed(head.statement.sequence(), complete.tag());
                     if (head.kind == ResponseTracker.Kind.QUERY) {
                         head.columns = null; // the next statement of a multi-statement Query brings its own
                     }
@@ -1036,8 +1035,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
         }
         if (head.statement != null) {
-            head.statement.rows++;
-            hooks.row(head.statement.sequence, head.columns, row);
+            hooks.row(head.statement.sequence(), head.columns, row);
         }
         client.write(row, client.voidPromise());
         return true;
@@ -1100,7 +1098,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             frame.release();
             ErrorResponse error = ErrorResponse.of("ERROR", denial.sqlState(), denial.message());
             if (statement != null) {
-                hooks.error(statement.sequence, error); // the recording shows the error the client got
+                hooks.error(statement.sequence(), error); // the recording shows the error the client got
             }
             client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
             return;
@@ -1119,7 +1117,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
         }
         if (statement != null) {
-            hooks.error(statement.sequence, error);
+            hooks.error(statement.sequence(), error);
         } else if (extended) {
             // The batch's Execute is still on its way through the gate: it gets this error when it comes.
             unattributedBatchError = error;
