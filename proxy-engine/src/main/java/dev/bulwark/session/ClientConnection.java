@@ -878,11 +878,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return onDataRow(frame, head);
             }
             case BackendMessage.READY_FOR_QUERY -> {
-                var ready = (BackendMessage.ReadyForQuery) BackendCodec.decode(frame);
-                transactionStatus = ready.status();
+                // ReadyForQuery: 'Z', Int32 5, Byte1 status. Read in place: no decode per query.
+                if (frame.length() != 6) {
+                    throw ProtocolException.violation("server sent a malformed ReadyForQuery");
+                }
+                byte status = frame.content().getByte(frame.content().readerIndex() + 5);
+                transactionStatus = status;
                 tracker.readyForQuery();
                 unattributedBatchError = null;
-                if (ready.status() == 'I') {
+                if (status == 'I') {
                     portals.keySet().removeIf(name -> !name.isEmpty());
                 }
                 toClient(frame);
