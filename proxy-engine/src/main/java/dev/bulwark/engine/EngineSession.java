@@ -298,11 +298,23 @@ final class EngineSession implements SessionHooks {
         if (masker.isNone()) {
             return RowPlan.UNCHANGED;
         }
-        return new RowPlan.Rows((row, alloc) -> {
-            try {
-                return masker.apply(row, alloc);
-            } catch (MaskingException e) {
-                throw new ProtocolException(e.sqlState(), "a row could not be masked");
+        return new RowPlan.Rows(new RowTransform() {
+            @Override
+            public ByteBuf apply(ByteBuf row, ByteBufAllocator alloc) {
+                try {
+                    return masker.apply(row, alloc);
+                } catch (MaskingException e) {
+                    throw new ProtocolException(e.sqlState(), "a row could not be masked");
+                }
+            }
+
+            @Override
+            public void writeTo(ByteBuf row, ByteBuf out) {
+                try {
+                    masker.writeTo(row, out);
+                } catch (MaskingException e) {
+                    throw new ProtocolException(e.sqlState(), "a row could not be masked");
+                }
             }
         });
     }

@@ -138,6 +138,52 @@ sealed interface MaskingStrategy {
             return maskCharacters(text, keepFirst, keepLast);
         }
 
+        /**
+         * {@link #maskText} on ASCII bytes: writes the masked {@code in[0, length)} to {@code out}
+         * (room for {@code length + 3} bytes) and returns how many bytes it wrote.
+         */
+        int maskAscii(byte[] in, int length, byte[] out) {
+            int at = length - 1;
+            while (at >= 0 && in[at] != '@') {
+                at--;
+            }
+            if (keepEmailDomain && at > 0 && at < length - 1) {
+                int written = 0;
+                if (keepFirst < at) {
+                    System.arraycopy(in, 0, out, 0, keepFirst);
+                    written = keepFirst;
+                }
+                out[written++] = '*';
+                out[written++] = '*';
+                out[written++] = '*';
+                System.arraycopy(in, at, out, written, length - at);
+                return written + length - at;
+            }
+            int alphanumerics = 0;
+            for (int i = 0; i < length; i++) {
+                if (isAsciiLetterOrDigit(in[i])) {
+                    alphanumerics++;
+                }
+            }
+            boolean maskAll = alphanumerics <= keepFirst + keepLast;
+            int seen = 0;
+            for (int i = 0; i < length; i++) {
+                byte b = in[i];
+                if (!isAsciiLetterOrDigit(b)) {
+                    out[i] = b;
+                    continue;
+                }
+                boolean keep = !maskAll && (seen < keepFirst || seen >= alphanumerics - keepLast);
+                seen++;
+                out[i] = keep ? b : (byte) '*';
+            }
+            return length;
+        }
+
+        private static boolean isAsciiLetterOrDigit(byte b) {
+            return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z';
+        }
+
         private String maskUuid(String uuid) {
             int hexDigits = 32;
             boolean revealAll = keepFirst + keepLast >= hexDigits;

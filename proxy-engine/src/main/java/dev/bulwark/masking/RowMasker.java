@@ -17,8 +17,12 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A row with nothing to mask comes back as the same ByteBuf instance, untouched, and nothing is
  * allocated for it (detector columns are pre-scanned byte by byte). A changed row comes back as a
- * new buffer from the allocator; the caller then releases the original. NULL stays NULL. Nothing
- * accumulates between rows. Not thread-safe: use it on the session's event loop. Never blocks.
+ * new buffer from the allocator, written in one pass: runs of unchanged columns are copied with one
+ * bulk copy each, masked values are written from the masker's reused arrays; the caller then
+ * releases the original. {@link #writeTo} appends the row, masked or not, to a buffer the caller
+ * gives (the relay packs many rows into one), so a masked row costs no buffer of its own. NULL stays
+ * NULL. Nothing accumulates between rows. Not thread-safe: use it on the session's event loop. Never
+ * blocks.
  */
 public final class RowMasker {
 
@@ -26,9 +30,13 @@ public final class RowMasker {
     public static final RowMasker NONE = new RowMasker(null, null, List.of(), null);
 
     private static final byte DATA_ROW = 'D';
+    /** Room a rewritten row gets beyond the original's size before the buffer must grow. */
+    private static final int SLACK = 64;
 
     private final ColumnPlan[] plans;
     private final int[] formats;
+    /** Per column: the bytes a strategy that ignores the value always writes (or SQL_NULL), else null. */
+    private final byte[][] constants;
     private final List<MaskedColumn> maskedColumns;
     private final ValueMasker values;
 
@@ -37,6 +45,12 @@ public final class RowMasker {
         this.formats = formats;
         this.maskedColumns = List.copyOf(maskedColumns);
         this.values = plans == null ? null : new ValueMasker(tokenizer);
+        this.constants = plans == null ? null : new byte[plans.length][];
+        for (int column = 0; plans != null && column < plans.length; column++) {
+            if (plans[column] instanceof ColumnPlan.Whole whole && !whole.strategy().needsValue()) {
+                constants[column] = values.constant(whole, formats[column]);
+            }
+        }
     }
 
     /** True when this masker never changes anything (the engine can skip calling it). */
@@ -62,6 +76,44 @@ public final class RowMasker {
         if (plans == null) {
             return dataRow;
         }
+        ByteBuf out = rewrite(dataRow, null, alloc);
+        return out == null ? dataRow : out;
+    }
+
+    /**
+     * Appends the row as the client is to see it to {@code out}, from its writer index: the original
+     * bytes with one bulk copy when nothing changes, else the masked row written in place (no
+     * intermediate buffer). {@code dataRow} is only read; the caller still owns it.
+     *
+     * @return true when the appended row differs from {@code dataRow}
+     * @throws MaskingException (08P01) as {@link #apply}; {@code out} is then as it was before the call
+     */
+    public boolean writeTo(ByteBuf dataRow, ByteBuf out) {
+        requireNonNull(dataRow, "dataRow is null");
+        requireNonNull(out, "out is null");
+        int mark = out.writerIndex();
+        if (plans != null) {
+            try {
+                if (rewrite(dataRow, out, null) != null) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                out.writerIndex(mark);
+                throw e;
+            }
+        }
+        out.writeBytes(dataRow, dataRow.readerIndex(), dataRow.readableBytes());
+        return false;
+    }
+
+    /**
+     * The one pass over a row: validates its framing and masks each planned value. Nothing is written
+     * until the first value changes; then the row so far goes to {@code target} (or, when null, to a
+     * new buffer from {@code alloc}), runs of unchanged columns with one bulk copy each.
+     *
+     * @return null when nothing changed (nothing written), else the buffer the masked row was appended to
+     */
+    private ByteBuf rewrite(ByteBuf dataRow, ByteBuf target, ByteBufAllocator alloc) {
         int start = dataRow.readerIndex();
         int end = dataRow.writerIndex();
         if (end - start < 7 || dataRow.getByte(start) != DATA_ROW) {
@@ -74,65 +126,70 @@ public final class RowMasker {
         if (count != plans.length) {
             throw MaskingException.malformed("DataRow has " + count + " columns, RowDescription " + plans.length);
         }
-        byte[][] replaced = null;
+        ByteBuf out = null;
+        int rowStart = -1; // where the row begins in out
+        int copied = start; // the original's bytes before this index are in out (once there is an out)
         int position = start + 7;
-        for (int column = 0; column < count; column++) {
-            if (position + 4 > end) {
-                throw MaskingException.malformed("DataRow truncated");
-            }
-            int length = dataRow.getInt(position);
-            position += 4;
-            if (length < -1 || length > end - position) {
-                throw MaskingException.malformed("DataRow value length out of range");
-            }
-            if (length >= 0) {
-                ColumnPlan plan = plans[column];
-                if (plan != ColumnPlan.PASS) {
-                    byte[] out = values.mask(plan, formats[column], dataRow, position, length);
-                    if (out != ValueMasker.UNCHANGED) {
-                        if (replaced == null) {
-                            replaced = new byte[count][];
+        try {
+            for (int column = 0; column < count; column++) {
+                if (position + 4 > end) {
+                    throw MaskingException.malformed("DataRow truncated");
+                }
+                int length = dataRow.getInt(position);
+                int valueStart = position + 4;
+                if (length < -1 || length > end - valueStart) {
+                    throw MaskingException.malformed("DataRow value length out of range");
+                }
+                int valueEnd = valueStart + Math.max(length, 0);
+                if (length >= 0 && plans[column] != ColumnPlan.PASS) {
+                    int masked = mask(column, dataRow, valueStart, length);
+                    if (masked != ValueMasker.KEEP) {
+                        if (out == null) {
+                            out = target != null ? target : alloc.buffer(end - start + SLACK);
+                            rowStart = out.writerIndex();
                         }
-                        replaced[column] = out;
+                        out.writeBytes(dataRow, copied, position - copied);
+                        if (masked == ValueMasker.NULL) {
+                            out.writeInt(-1);
+                        } else {
+                            out.writeInt(masked).writeBytes(constants[column] != null ? constants[column] : values.result(),
+                                    0, masked);
+                        }
+                        copied = valueEnd;
                     }
                 }
-                position += length;
+                position = valueEnd;
             }
+            if (position != end) {
+                throw MaskingException.malformed("DataRow has trailing bytes");
+            }
+        } catch (RuntimeException e) {
+            if (out != null && target == null) {
+                out.release(); // malformed after the first change: nothing half-written escapes
+            }
+            throw e;
         }
-        if (position != end) {
-            throw MaskingException.malformed("DataRow has trailing bytes");
+        if (out == null) {
+            return null;
         }
-        return replaced == null ? dataRow : rebuild(dataRow, start, count, replaced, alloc);
+        out.writeBytes(dataRow, copied, end - copied);
+        out.setInt(rowStart + 1, out.writerIndex() - rowStart - 1);
+        return out;
     }
 
-    private static ByteBuf rebuild(ByteBuf original, int start, int count, byte[][] replaced, ByteBufAllocator alloc) {
-        int size = 7;
-        int position = start + 7;
-        for (int column = 0; column < count; column++) {
-            int length = original.getInt(position);
-            position += 4 + Math.max(length, 0);
-            byte[] value = replaced[column];
-            size += 4 + (value == null ? Math.max(length, 0) : value == ValueMasker.SQL_NULL ? 0 : value.length);
+    /** One value: {@link ValueMasker#KEEP}, {@link ValueMasker#NULL} or the new value's length. */
+    private int mask(int column, ByteBuf dataRow, int index, int length) {
+        byte[] constant = constants[column];
+        if (constant == null) {
+            return values.apply(plans[column], formats[column], dataRow, index, length);
         }
-        ByteBuf out = alloc.buffer(size);
-        out.writeByte(DATA_ROW).writeInt(size - 1).writeShort(count);
-        position = start + 7;
-        for (int column = 0; column < count; column++) {
-            int length = original.getInt(position);
-            position += 4;
-            byte[] value = replaced[column];
-            if (value == null) {
-                out.writeInt(length);
-                if (length > 0) {
-                    out.writeBytes(original, position, length);
-                }
-            } else if (value == ValueMasker.SQL_NULL) {
-                out.writeInt(-1);
-            } else {
-                out.writeInt(value.length).writeBytes(value);
-            }
-            position += Math.max(length, 0);
+        if (constant == ValueMasker.SQL_NULL) {
+            return ValueMasker.NULL;
         }
-        return out;
+        boolean same = constant.length == length;
+        for (int i = 0; same && i < length; i++) {
+            same = constant[i] == dataRow.getByte(index + i);
+        }
+        return same ? ValueMasker.KEEP : constant.length;
     }
 }

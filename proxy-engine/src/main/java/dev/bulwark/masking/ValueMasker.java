@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -17,14 +18,116 @@ final class ValueMasker {
 
     static final byte[] UNCHANGED = new byte[0];
     static final byte[] SQL_NULL = new byte[0];
+    /** {@link #apply}: the value stays as it is. */
+    static final int KEEP = -2;
+    /** {@link #apply}: the value becomes SQL NULL. */
+    static final int NULL = -1;
+    /** A fast path that does not handle this value: the general path does. */
+    private static final int NOT_HANDLED = -3;
     private static final int MAX_SCRATCH = 64 * 1024;
 
     private final Tokenizer tokenizer;
     /** Values are copied here to be pre-scanned: one bulk copy beats a checked read per byte. */
     private byte[] scratch = new byte[256];
+    /** Where the byte-level fast paths write the masked value. */
+    private byte[] output = new byte[256];
+    /** The bytes of the last value {@link #apply} changed, from index 0. */
+    private byte[] result = UNCHANGED;
 
     ValueMasker(Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Applies a plan to one value, without allocating on the fast paths (partial masking of ASCII
+     * text, the common case for names, e-mail addresses and card numbers kept as text).
+     *
+     * @return {@link #KEEP}, {@link #NULL}, or the length of the new value, whose bytes are
+     *     {@link #result()} from index 0 until the next call
+     */
+    int apply(ColumnPlan plan, int format, ByteBuf buf, int index, int length) {
+        if (plan instanceof ColumnPlan.Whole whole && whole.strategy() instanceof MaskingStrategy.Partial partial
+                && (whole.type().kind() == PgType.TEXT || whole.type().kind() == PgType.BPCHAR)) {
+            // Text types have the same bytes in both formats.
+            int written = partialAscii(whole.type(), partial, buf, index, length);
+            if (written != NOT_HANDLED) {
+                result = output;
+                return written;
+            }
+        }
+        byte[] masked = mask(plan, format, buf, index, length);
+        if (masked == UNCHANGED) {
+            return KEEP;
+        }
+        if (masked == SQL_NULL) {
+            return NULL;
+        }
+        result = masked;
+        return masked.length;
+    }
+
+    /** The bytes of the last value {@link #apply} changed (valid until its next call). */
+    byte[] result() {
+        return result;
+    }
+
+    /**
+     * The value a strategy that does not read the value writes (redaction, a fixed placeholder,
+     * NULL): the same for every row, so a masker computes it once per column.
+     */
+    byte[] constant(ColumnPlan.Whole whole, int format) {
+        if (whole.strategy().needsValue()) {
+            throw new IllegalArgumentException("the strategy reads the value");
+        }
+        return encodeMasked(whole.type(), whole.strategy(), null, format);
+    }
+
+    /**
+     * Partial masking of a text value in bytes; exactly what the general path gives (decode,
+     * {@link MaskingStrategy.Partial#maskValue}, {@link MaskingStrategy#fitText}, encode) for ASCII
+     * values, {@link #NOT_HANDLED} for any other.
+     */
+    private int partialAscii(ValueType type, MaskingStrategy.Partial partial, ByteBuf buf, int index, int length) {
+        if (length > MAX_SCRATCH) {
+            return NOT_HANDLED;
+        }
+        byte[] in = scratch(length);
+        buf.getBytes(index, in, 0, length);
+        for (int i = 0; i < length; i++) {
+            if (in[i] < 0) {
+                return NOT_HANDLED;
+            }
+        }
+        boolean bpchar = type.kind() == PgType.BPCHAR;
+        int end = length;
+        if (bpchar) {
+            while (end > 0 && in[end - 1] == ' ') {
+                end--; // bpchar's canonical text has no trailing blanks
+            }
+        }
+        int max = type.maxChars();
+        if (max > MAX_SCRATCH) {
+            return NOT_HANDLED;
+        }
+        int capacity = Math.max(end + 3, max);
+        if (output.length < capacity) {
+            output = new byte[Math.max(capacity, Math.min(MAX_SCRATCH, output.length * 2))];
+        }
+        int written = partial.maskAscii(in, end, output);
+        if (max >= 0) {
+            written = Math.min(written, max);
+            while (bpchar && written < max) {
+                output[written++] = ' ';
+            }
+        }
+        return written == length && Arrays.equals(output, 0, written, in, 0, length) ? KEEP : written;
+    }
+
+    private byte[] scratch(int length) {
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, Math.min(MAX_SCRATCH, scratch.length * 2))];
+        }
+        return scratch;
     }
 
     /** Allocation-free (once the scratch array is large enough): could a detector match these bytes? */
@@ -35,9 +138,7 @@ final class ValueMasker {
             return detectors.mightMatch(buf.array(), offset + from, offset + to);
         }
         // Large values get a one-off array, so a masker never keeps more than 64 KiB alive.
-        byte[] target = length <= scratch.length ? scratch
-                : length <= MAX_SCRATCH ? (scratch = new byte[Math.max(length, Math.min(MAX_SCRATCH, scratch.length * 2))])
-                : new byte[length];
+        byte[] target = length <= MAX_SCRATCH ? scratch(length) : new byte[length];
         buf.getBytes(from, target, 0, length);
         return detectors.mightMatch(target, 0, length);
     }

@@ -38,11 +38,37 @@ public interface ResultFilter {
         return payload;
     }
 
-    /** Rewrites one DataRow: returns the same buffer when unchanged, else a new one (the caller releases the input). */
+    /** Rewrites the DataRows of one result. */
     interface RowTransform {
-        RowTransform IDENTITY = (row, alloc) -> row;
+        RowTransform IDENTITY = new RowTransform() {
+            @Override
+            public ByteBuf apply(ByteBuf dataRow, ByteBufAllocator alloc) {
+                return dataRow;
+            }
 
+            @Override
+            public void writeTo(ByteBuf dataRow, ByteBuf out) {
+                out.writeBytes(dataRow, dataRow.readerIndex(), dataRow.readableBytes());
+            }
+        };
+
+        /** One DataRow: returns the same buffer when unchanged, else a new one (the caller releases the input). */
         ByteBuf apply(ByteBuf dataRow, ByteBufAllocator alloc);
+
+        /**
+         * Appends the rewritten DataRow to {@code out} (the relay packs many rows into one buffer);
+         * {@code dataRow} stays the caller's. On an exception {@code out} is as it was.
+         */
+        default void writeTo(ByteBuf dataRow, ByteBuf out) {
+            ByteBuf rewritten = apply(dataRow, out.alloc());
+            try {
+                out.writeBytes(rewritten, rewritten.readerIndex(), rewritten.readableBytes());
+            } finally {
+                if (rewritten != dataRow) {
+                    rewritten.release();
+                }
+            }
+        }
     }
 
     /** Rewrites CopyData messages of one COPY OUT; see {@link RowTransform} for ownership; an empty result sends nothing. */
