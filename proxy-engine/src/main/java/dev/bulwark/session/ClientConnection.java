@@ -75,6 +75,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     // Relay state, confined to the event loop.
     private final ArrayDeque<PgFrame> clientQueue = new ArrayDeque<>();
     private final ArrayDeque<PgFrame> serverQueue = new ArrayDeque<>();
+    /** DataRows packed for the client; emitted before anything else is written to it and before every flush. */
+    private final RowBatch rowBatch = new RowBatch();
     private boolean clientWaiting;
     /** A statement of this session waits for a person's approval. */
     private volatile boolean held;
@@ -505,7 +507,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
             case FrontendMessage.DESCRIBE -> {
                 var d = (FrontendMessage.Describe) FrontendCodec.decode(frame);
-                tracker.expect(d.kind() == 'S' ? ResponseTracker.Kind.DESCRIBE_STATEMENT : ResponseTracker.Kind.DESCRIBE_PORTAL, d.name());
+                if (d.kind() == 'S') {
+                    tracker.expect(ResponseTracker.Kind.DESCRIBE_STATEMENT, d.name()).prepared = statements.get(d.name());
+                } else {
+                    tracker.expect(ResponseTracker.Kind.DESCRIBE_PORTAL, d.name()).portal = portals.get(d.name());
+                }
                 forward(frame);
             }
             case FrontendMessage.CLOSE -> {
@@ -570,8 +576,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 hooks.stateChanged();
             }
             for (String notice : pending.notices()) {
-                client.writeAndFlush(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()),
-                        client.voidPromise());
+                send(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()));
+                flushClient();
             }
             waitFor(pending.outcome().thenCompose(outcome -> outcome instanceof StatementGate.Decision.Pending
                     ? CompletableFuture.failedFuture(new IllegalStateException("a pending decision resolved to pending"))
@@ -719,7 +725,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         forward(frame);
         if (statement != null && statement.columns == null) {
             // The engine must know a result's columns to mask and record its rows: ask for them.
-            tracker.expectInternal(ResponseTracker.Kind.DESCRIBE_PORTAL, bind.portal());
+            tracker.expectInternal(ResponseTracker.Kind.DESCRIBE_PORTAL, bind.portal()).portal = portals.get(bind.portal());
             forward(FrontendCodec.encode(new FrontendMessage.Describe((byte) 'P', bind.portal()), client.alloc()));
         }
     }
@@ -823,7 +829,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            client.flush();
+            flushClient();
             readUpstreamIfReady();
         }
 
@@ -909,16 +915,16 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                         }
                     }
                     case DESCRIBE_STATEMENT -> {
-                        PreparedStatement statement = statements.get(head.name);
-                        if (statement != null) {
-                            statement.columns = columns;
+                        // The statement as it was when the Describe was sent: a later Parse may
+                        // already have reused the name (pgjdbc does so for a multi-statement query).
+                        if (head.prepared != null) {
+                            head.prepared.columns = columns;
                         }
                         tracker.pop();
                     }
                     case DESCRIBE_PORTAL -> {
-                        Portal portal = portals.get(head.name);
-                        if (portal != null) {
-                            portal.described = columns;
+                        if (head.portal != null) {
+                            head.portal.described = columns;
                         }
                         tracker.pop();
                     }
@@ -986,7 +992,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                         notice = new BackendMessage.NoticeResponse(fields);
                         frame.release();
                         hooks.notice(notice);
-                        client.write(BackendCodec.encode(notice, client.alloc()), client.voidPromise());
+                        send(BackendCodec.encode(notice, client.alloc()));
                         return true;
                     }
                 }
@@ -999,8 +1005,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                     String payload = hooks.notification(notification.payload());
                     if (!payload.equals(notification.payload())) {
                         frame.release();
-                        client.write(BackendCodec.encode(new BackendMessage.NotificationResponse(notification.processId(),
-                                notification.channel(), payload), client.alloc()), client.voidPromise());
+                        send(BackendCodec.encode(new BackendMessage.NotificationResponse(notification.processId(),
+                                notification.channel(), payload), client.alloc()));
                         return true;
                     }
                 }
@@ -1022,26 +1028,47 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (head.columns == null && head.portal != null) {
             head.columns = head.portal.columns();
         }
+        if (filtering && head.transform == null) {
+            if (head.columns == null) {
+                throw ProtocolException.violation("a row arrived whose columns the gateway does not know");
+            }
+            if (!planRows(head, head.columns)) {
+                return false;
+            }
+        }
         ByteBuf row = frame.content();
-        if (filtering) {
-            if (head.transform == null) {
-                if (head.columns == null) {
-                    throw ProtocolException.violation("a row arrived whose columns the gateway does not know");
-                }
-                if (!planRows(head, head.columns)) {
-                    return false;
+        if (!RowBatch.packs(row.readableBytes())) {
+            // A large row goes on as its own buffer (masked into a new one if need be), not copied.
+            if (filtering) {
+                ByteBuf masked = head.transform.apply(row, client.alloc());
+                if (masked != row) {
+                    frame.release();
+                    row = masked;
                 }
             }
-            ByteBuf masked = head.transform.apply(row, client.alloc());
-            if (masked != row) {
-                frame.release();
-                row = masked;
+            if (head.statement != null) {
+                hooks.row(head.statement.sequence(), head.columns, row);
             }
+            send(row);
+            return true;
+        }
+        ByteBuf out = rowBatch.target(client.alloc());
+        int from = out.writerIndex();
+        try {
+            if (filtering) {
+                head.transform.writeTo(row, out);
+            } else {
+                out.writeBytes(row, row.readerIndex(), row.readableBytes());
+            }
+        } finally {
+            frame.release();
         }
         if (head.statement != null) {
-            hooks.row(head.statement.sequence(), head.columns, row);
+            hooks.row(head.statement.sequence(), head.columns, out.slice(from, out.writerIndex() - from));
         }
-        client.write(row, client.voidPromise());
+        if (rowBatch.full()) {
+            rowBatch.emit(client);
+        }
         return true;
     }
 
@@ -1061,7 +1088,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                         return;
                     }
                     drainServerQueue();
-                    client.flush();
+                    flushClient();
                     readUpstreamIfReady();
                 }));
                 return false;
@@ -1071,7 +1098,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
     private void writeIfAny(ByteBuf message) {
         if (message.isReadable()) {
-            client.write(message, client.voidPromise());
+            send(message);
         } else {
             message.release();
         }
@@ -1104,7 +1131,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             if (statement != null) {
                 hooks.error(statement.sequence(), error); // the recording shows the error the client got
             }
-            client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
+            send(BackendCodec.encode(error, client.alloc()));
             return;
         }
         if (statement == null && extended) {
@@ -1127,14 +1154,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             unattributedBatchError = error;
         }
         if (frame == null) {
-            client.write(BackendCodec.encode(error, client.alloc()), client.voidPromise());
+            send(BackendCodec.encode(error, client.alloc()));
         } else {
             toClient(frame);
         }
     }
 
     private void toClient(PgFrame frame) {
-        client.write(frame.content(), client.voidPromise());
+        send(frame.content());
+    }
+
+    /** Writes a message to the client (not flushed), after the rows packed before it. */
+    private void send(ByteBuf message) {
+        rowBatch.emit(client);
+        client.write(message, client.voidPromise());
+    }
+
+    private void flushClient() {
+        rowBatch.emit(client);
+        client.flush();
     }
 
     private void upstreamClosed() {
@@ -1168,6 +1206,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (client != null && client.isActive()) {
             ByteBuf error = BackendCodec.encode(ErrorResponse.of("FATAL", sqlState, message), client.alloc());
+            rowBatch.emit(client); // the rows before the failure, then the error
             client.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         }
         shutdown(message, false);
@@ -1182,6 +1221,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         phase = Phase.CLOSED;
+        if (closeClient && client != null && client.isActive()) {
+            rowBatch.emit(client);
+        } else {
+            rowBatch.discard();
+        }
         if (authTimer != null) {
             authTimer.cancel(false);
         }

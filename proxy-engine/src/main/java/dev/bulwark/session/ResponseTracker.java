@@ -27,8 +27,14 @@ final class ResponseTracker {
         RowDescription columns;
         /** Recording/observer context for this statement. */
         StatementContext statement;
-        /** For an Execute: the portal, whose columns may be learned after the Execute was sent. */
+        /**
+         * For an Execute: the portal, whose columns may be learned after the Execute was sent. For a
+         * Describe of a portal: the portal described, as it was when the Describe was sent (a later
+         * Bind may reuse its name before the reply arrives).
+         */
         ClientConnection.Portal portal;
+        /** For a Describe of a statement: the statement described, as it was when the Describe was sent. */
+        ClientConnection.PreparedStatement prepared;
         /** How this entry's rows are rewritten, once planned. */
         ResultFilter.RowTransform transform;
 
