@@ -190,6 +190,52 @@ class DemoGuardrailsIT {
         }
     }
 
+    @Test
+    void psqlAsAliceSeesMaskedEmailsAndCardsInEveryFormAndDbaSeesThemClear() throws Exception {
+        Path psql = Cli.find("psql").orElse(null);
+        assumeTrue(psql != null, "psql is not installed");
+        java.util.Set<String> clear = new java.util.HashSet<>();
+        try (Connection dba = connect("dba"); Statement s = dba.createStatement();
+             ResultSet rs = s.executeQuery("SELECT email, card_number FROM customers")) {
+            while (rs.next()) {
+                clear.add(rs.getString(1));
+                clear.add(rs.getString(2));
+            }
+        }
+        assertEquals(10_000, clear.size());
+        String script = """
+                SELECT * FROM customers;
+                SELECT email AS e FROM customers c;
+                SELECT c.email, c.card_number, o.amount FROM customers c JOIN orders o ON o.customer_id = c.id;
+                \\copy customers to stdout
+                """;
+        String alice = psqlOutput(psql, "alice", script);
+        java.util.Set<String> aliceValues = values(alice);
+        // 5,000 rows of SELECT *, 5,000 of the alias, 20,000 of the join and 5,000 copied.
+        assertTrue(alice.lines().count() >= 35_000, "lines: " + alice.lines().count());
+        List<String> leaked = clear.stream().filter(aliceValues::contains).limit(5).toList();
+        assertEquals(List.of(), leaked, "clear values alice must not see");
+        assertTrue(alice.contains("|***@"), "SELECT * shows masked e-mails");
+        assertTrue(alice.contains("\n***@"), "the alias and the join show masked e-mails");
+        assertTrue(alice.contains("\t***@"), "\\copy shows masked e-mails");
+        assertTrue(aliceValues.stream().anyMatch(v -> v.matches("\\*{12}\\d{4}")), "masked card numbers");
+        java.util.Set<String> dbaValues = values(psqlOutput(psql, "dba", script));
+        assertTrue(dbaValues.containsAll(clear), "dba sees every e-mail and card number clear");
+    }
+
+    private static String psqlOutput(Path psql, String user, String script) throws Exception {
+        Cli.Result r = Cli.run(Map.of("PGPASSWORD", demoJson.path("users").path(user).asText(), "PGSSLMODE", "require"), script, 120,
+                psql.toString(), "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String.valueOf(demo.port()),
+                "-U", user, "-d", "shop", "-f", "-");
+        assertEquals(0, r.exitCode(), r.stderr());
+        return r.stdout();
+    }
+
+    /** Every field of psql's unaligned output and of COPY's text lines. */
+    private static java.util.Set<String> values(String output) {
+        return new java.util.HashSet<>(List.of(output.split("[|\t\n]")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"simple", "extended"})
     void rowsOfEverySizeArriveInOrderEachMaskedAsItWouldBeAlone(String mode) throws Exception {
