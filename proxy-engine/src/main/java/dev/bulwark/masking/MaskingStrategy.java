@@ -139,28 +139,29 @@ sealed interface MaskingStrategy {
         }
 
         /**
-         * {@link #maskText} on ASCII bytes: writes the masked {@code in[0, length)} to {@code out}
-         * (room for {@code length + 3} bytes) and returns how many bytes it wrote.
+         * {@link #maskText} on ASCII bytes: writes the masked {@code in[from, from + length)} to
+         * {@code out} from index 0 (room for {@code length + 3} bytes) and returns how many bytes it wrote.
          */
-        int maskAscii(byte[] in, int length, byte[] out) {
-            int at = length - 1;
-            while (at >= 0 && in[at] != '@') {
+        int maskAscii(byte[] in, int from, int length, byte[] out) {
+            int end = from + length;
+            int at = end - 1;
+            while (at >= from && in[at] != '@') {
                 at--;
             }
-            if (keepEmailDomain && at > 0 && at < length - 1) {
+            if (keepEmailDomain && at > from && at < end - 1) {
                 int written = 0;
-                if (keepFirst < at) {
-                    System.arraycopy(in, 0, out, 0, keepFirst);
+                if (keepFirst < at - from) {
+                    System.arraycopy(in, from, out, 0, keepFirst);
                     written = keepFirst;
                 }
                 out[written++] = '*';
                 out[written++] = '*';
                 out[written++] = '*';
-                System.arraycopy(in, at, out, written, length - at);
-                return written + length - at;
+                System.arraycopy(in, at, out, written, end - at);
+                return written + end - at;
             }
             int alphanumerics = 0;
-            for (int i = 0; i < length; i++) {
+            for (int i = from; i < end; i++) {
                 if (isAsciiLetterOrDigit(in[i])) {
                     alphanumerics++;
                 }
@@ -168,7 +169,7 @@ sealed interface MaskingStrategy {
             boolean maskAll = alphanumerics <= keepFirst + keepLast;
             int seen = 0;
             for (int i = 0; i < length; i++) {
-                byte b = in[i];
+                byte b = in[from + i];
                 if (!isAsciiLetterOrDigit(b)) {
                     out[i] = b;
                     continue;

@@ -2,7 +2,9 @@ package dev.bulwark.masking;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -32,6 +34,8 @@ public final class RowMasker {
     private static final byte DATA_ROW = 'D';
     /** Room a rewritten row gets beyond the original's size before the buffer must grow. */
     private static final int SLACK = 64;
+    /** The largest row array a masker keeps between rows. */
+    private static final int MAX_ROW_ARRAY = 64 * 1024;
 
     private final ColumnPlan[] plans;
     private final int[] formats;
@@ -39,6 +43,9 @@ public final class RowMasker {
     private final byte[][] constants;
     private final List<MaskedColumn> maskedColumns;
     private final ValueMasker values;
+    /** The row being masked, copied out of its buffer, and a heap buffer over the same array for the value maskers. */
+    private byte[] rowBytes = new byte[0];
+    private ByteBuf rowView = Unpooled.EMPTY_BUFFER;
 
     RowMasker(ColumnPlan[] plans, int[] formats, List<MaskedColumn> maskedColumns, Tokenizer tokenizer) {
         this.plans = plans;
@@ -107,48 +114,54 @@ public final class RowMasker {
     }
 
     /**
-     * The one pass over a row: validates its framing and masks each planned value. Nothing is written
-     * until the first value changes; then the row so far goes to {@code target} (or, when null, to a
-     * new buffer from {@code alloc}), runs of unchanged columns with one bulk copy each.
+     * The one pass over a row: validates its framing and masks each planned value. The row is read
+     * once into an array (one bulk copy; then no checked buffer access per length and value). Nothing
+     * is written until the first value changes; then the row so far goes to {@code target} (or, when
+     * null, to a new buffer from {@code alloc}), runs of unchanged columns with one bulk copy each.
      *
      * @return null when nothing changed (nothing written), else the buffer the masked row was appended to
      */
     private ByteBuf rewrite(ByteBuf dataRow, ByteBuf target, ByteBufAllocator alloc) {
-        int start = dataRow.readerIndex();
-        int end = dataRow.writerIndex();
-        if (end - start < 7 || dataRow.getByte(start) != DATA_ROW) {
+        int size = dataRow.readableBytes();
+        if (size < 7) {
             throw MaskingException.malformed("expected a DataRow message");
         }
-        if (dataRow.getInt(start + 1) != end - start - 1) {
+        byte[] row = rowArray(size);
+        ValueMasker.copy(dataRow, dataRow.readerIndex(), row, size);
+        ByteBuf view = row == rowBytes ? rowView : Unpooled.wrappedBuffer(row);
+        if (row[0] != DATA_ROW) {
+            throw MaskingException.malformed("expected a DataRow message");
+        }
+        if (int32(row, 1) != size - 1) {
             throw MaskingException.malformed("DataRow length does not match the message");
         }
-        int count = dataRow.getUnsignedShort(start + 5);
+        int count = (row[5] & 0xff) << 8 | row[6] & 0xff;
         if (count != plans.length) {
             throw MaskingException.malformed("DataRow has " + count + " columns, RowDescription " + plans.length);
         }
         ByteBuf out = null;
         int rowStart = -1; // where the row begins in out
-        int copied = start; // the original's bytes before this index are in out (once there is an out)
-        int position = start + 7;
+        int copied = 0; // the row's bytes before this index are in out (once there is an out)
+        int position = 7;
         try {
             for (int column = 0; column < count; column++) {
-                if (position + 4 > end) {
+                if (position + 4 > size) {
                     throw MaskingException.malformed("DataRow truncated");
                 }
-                int length = dataRow.getInt(position);
+                int length = int32(row, position);
                 int valueStart = position + 4;
-                if (length < -1 || length > end - valueStart) {
+                if (length < -1 || length > size - valueStart) {
                     throw MaskingException.malformed("DataRow value length out of range");
                 }
                 int valueEnd = valueStart + Math.max(length, 0);
                 if (length >= 0 && plans[column] != ColumnPlan.PASS) {
-                    int masked = mask(column, dataRow, valueStart, length);
+                    int masked = mask(column, row, view, valueStart, length);
                     if (masked != ValueMasker.KEEP) {
                         if (out == null) {
-                            out = target != null ? target : alloc.buffer(end - start + SLACK);
+                            out = target != null ? target : alloc.buffer(size + SLACK);
                             rowStart = out.writerIndex();
                         }
-                        out.writeBytes(dataRow, copied, position - copied);
+                        out.writeBytes(row, copied, position - copied);
                         if (masked == ValueMasker.NULL) {
                             out.writeInt(-1);
                         } else {
@@ -160,7 +173,7 @@ public final class RowMasker {
                 }
                 position = valueEnd;
             }
-            if (position != end) {
+            if (position != size) {
                 throw MaskingException.malformed("DataRow has trailing bytes");
             }
         } catch (RuntimeException e) {
@@ -172,24 +185,38 @@ public final class RowMasker {
         if (out == null) {
             return null;
         }
-        out.writeBytes(dataRow, copied, end - copied);
+        out.writeBytes(row, copied, size - copied);
         out.setInt(rowStart + 1, out.writerIndex() - rowStart - 1);
         return out;
     }
 
+    /** The reused row array when the row fits (growing it up to 64 KiB), else a one-off array. */
+    private byte[] rowArray(int size) {
+        if (size <= rowBytes.length) {
+            return rowBytes;
+        }
+        if (size > MAX_ROW_ARRAY) {
+            return new byte[size]; // a masker never keeps more than 64 KiB alive
+        }
+        rowBytes = new byte[Math.max(Math.max(size, 256), Math.min(MAX_ROW_ARRAY, rowBytes.length * 2))];
+        rowView = Unpooled.wrappedBuffer(rowBytes);
+        return rowBytes;
+    }
+
+    private static int int32(byte[] bytes, int index) {
+        return (bytes[index] & 0xff) << 24 | (bytes[index + 1] & 0xff) << 16 | (bytes[index + 2] & 0xff) << 8
+                | bytes[index + 3] & 0xff;
+    }
+
     /** One value: {@link ValueMasker#KEEP}, {@link ValueMasker#NULL} or the new value's length. */
-    private int mask(int column, ByteBuf dataRow, int index, int length) {
+    private int mask(int column, byte[] row, ByteBuf view, int index, int length) {
         byte[] constant = constants[column];
         if (constant == null) {
-            return values.apply(plans[column], formats[column], dataRow, index, length);
+            return values.apply(plans[column], formats[column], view, index, length);
         }
         if (constant == ValueMasker.SQL_NULL) {
             return ValueMasker.NULL;
         }
-        boolean same = constant.length == length;
-        for (int i = 0; same && i < length; i++) {
-            same = constant[i] == dataRow.getByte(index + i);
-        }
-        return same ? ValueMasker.KEEP : constant.length;
+        return Arrays.equals(constant, 0, constant.length, row, index, index + length) ? ValueMasker.KEEP : constant.length;
     }
 }

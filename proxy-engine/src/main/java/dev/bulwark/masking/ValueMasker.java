@@ -91,17 +91,26 @@ final class ValueMasker {
         if (length > MAX_SCRATCH) {
             return NOT_HANDLED;
         }
-        byte[] in = scratch(length);
-        copy(buf, index, in, length);
-        for (int i = 0; i < length; i++) {
+        // A heap buffer (the row masker's copy of the row) is read in place; anything else is copied once.
+        byte[] in;
+        int from;
+        if (buf.hasArray()) {
+            in = buf.array();
+            from = buf.arrayOffset() + index;
+        } else {
+            in = scratch(length);
+            from = 0;
+            copy(buf, index, in, length);
+        }
+        int end = from + length;
+        for (int i = from; i < end; i++) {
             if (in[i] < 0) {
                 return NOT_HANDLED;
             }
         }
         boolean bpchar = type.kind() == PgType.BPCHAR;
-        int end = length;
         if (bpchar) {
-            while (end > 0 && in[end - 1] == ' ') {
+            while (end > from && in[end - 1] == ' ') {
                 end--; // bpchar's canonical text has no trailing blanks
             }
         }
@@ -109,18 +118,18 @@ final class ValueMasker {
         if (max > MAX_SCRATCH) {
             return NOT_HANDLED;
         }
-        int capacity = Math.max(end + 3, max);
+        int capacity = Math.max(end - from + 3, max);
         if (output.length < capacity) {
             output = new byte[Math.max(capacity, Math.min(MAX_SCRATCH, output.length * 2))];
         }
-        int written = partial.maskAscii(in, end, output);
+        int written = partial.maskAscii(in, from, end - from, output);
         if (max >= 0) {
             written = Math.min(written, max);
             while (bpchar && written < max) {
                 output[written++] = ' ';
             }
         }
-        return written == length && Arrays.equals(output, 0, written, in, 0, length) ? KEEP : written;
+        return written == length && Arrays.equals(output, 0, written, in, from, from + length) ? KEEP : written;
     }
 
     /**

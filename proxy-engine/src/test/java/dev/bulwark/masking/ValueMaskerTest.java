@@ -48,10 +48,15 @@ class ValueMaskerTest {
             byte[] value = randomValue(random).getBytes(UTF_8);
             int format = random.nextBoolean() ? ResultColumn.TEXT : ResultColumn.BINARY;
             byte[] expected = masker.mask(plan, format, Unpooled.wrappedBuffer(value), 0, value.length);
-            ByteBuf direct = Unpooled.directBuffer().writeBytes(new byte[] {9, 9}).writeBytes(value);
-            int written = masker.apply(plan, format, direct, 2, value.length);
-            direct.release();
-            String where = type + " " + partial + " format " + format + " value '" + new String(value, UTF_8) + "'";
+            // A direct buffer is copied; a heap one (the row masker's copy of a row) is read in place,
+            // here at an array offset and an index, as a value inside a row is.
+            boolean direct = random.nextBoolean();
+            ByteBuf buffer = direct ? Unpooled.directBuffer() : Unpooled.wrappedBuffer(new byte[value.length + 5], 1, value.length + 4).clear();
+            buffer.writeBytes(new byte[] {9, 9}).writeBytes(value);
+            int written = masker.apply(plan, format, buffer, 2, value.length);
+            buffer.release();
+            String where = type + " " + partial + " format " + format + (direct ? " direct" : " heap") + " value '"
+                    + new String(value, UTF_8) + "'";
             if (expected == ValueMasker.UNCHANGED) {
                 assertEquals(ValueMasker.KEEP, written, where);
             } else if (expected == ValueMasker.SQL_NULL) {
