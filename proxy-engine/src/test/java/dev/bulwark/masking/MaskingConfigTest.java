@@ -80,6 +80,20 @@ class MaskingConfigTest {
     }
 
     @Test
+    void theReadmesExampleRulesLoad() throws Exception {
+        // The README documents the rule format with an example: it must stay a valid file.
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        int section = readme.indexOf("## Masking rules");
+        assertTrue(section >= 0, "the README has a Masking rules section");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        MaskingConfig config = MaskingConfig.read(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(List.of("customers-email", "computed-by-name", "computed-detectors"),
+                config.rules().stream().map(MaskingRule::id).toList());
+        MaskingPolicy.compile(config, TestData.KEY);
+    }
+
+    @Test
     void invalidRulesNameTheKey() {
         assertMessage("rules:\n  - {table: t, column: c}\n", "masking rules[0].id is required");
         assertMessage("rules:\n  - {id: a, table: t}\n", "(id 'a'): table needs column");
