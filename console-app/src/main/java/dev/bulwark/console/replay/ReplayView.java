@@ -68,11 +68,12 @@ public final class ReplayView {
     private final ProgressBar progress = new ProgressBar();
     private final Label progressText = Views.label("replayProgressText", Css.MUTED);
     private final Button cancel = Views.button("replayCancel", "Cancel", "Stop loading");
-    private final Button first = Views.button("replayFirst", "⏮", "First frame (Home)");
+    // Bar-and-triangle from glyphs every common UI font has (DejaVu lacks U+23EE/U+23ED: they drew as boxes).
+    private final Button first = Views.button("replayFirst", "|◀", "First frame (Home)");
     private final Button previous = Views.button("replayPrev", "◀", "Previous frame (Left)");
     private final Button play = Views.button("replayPlay", "▶ Play", "Play or pause (Space)");
     private final Button next = Views.button("replayNext", "▶", "Next frame (Right)");
-    private final Button last = Views.button("replayLast", "⏭", "Last frame (End)");
+    private final Button last = Views.button("replayLast", "▶|", "Last frame (End)");
     private final ComboBox<Integer> speed = new ComboBox<>();
     private final Button export = Views.button("replayExport", "Export…", "Save the session as JSON lines");
     private final Slider slider = new Slider(0, 0, 0);
