@@ -36,7 +36,7 @@ final class StoreRecordingsBackend implements ManagementBackend.RecordingsBacken
 
     StoreRecordingsBackend(EngineManagementBackend.Parts parts) {
         this.parts = parts;
-        this.queries = new AuditQueries(parts.store(), parts.blocking());
+        this.queries = new AuditQueries(parts.store(), parts.blocking(), parts.recorder());
     }
 
     @Override

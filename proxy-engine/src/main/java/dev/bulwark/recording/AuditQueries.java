@@ -20,20 +20,48 @@ import static java.util.Objects.requireNonNull;
 public final class AuditQueries {
     private final Store store;
     private final Executor executor;
+    private final Recorder recorder;
 
     /** @param executor where the store is queried (a small worker pool) */
     public AuditQueries(Store store, Executor executor) {
+        this(store, executor, null);
+    }
+
+    /**
+     * Queries that first wait (briefly) until the store holds what the recorder has acknowledged, so a
+     * replay asked for right after a statement shows it although the store is fed from the journal.
+     */
+    public AuditQueries(Store store, Executor executor, Recorder recorder) {
         this.store = requireNonNull(store, "store is null");
         this.executor = requireNonNull(executor, "executor is null");
+        this.recorder = recorder;
+    }
+
+    /** Waits up to a second for the store to catch up with the journal; reads what it has after that. */
+    private void caughtUp() {
+        if (recorder == null) {
+            return;
+        }
+        try {
+            recorder.awaitStored(java.time.Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Sessions matching the query, newest first. */
     public CompletableFuture<List<SessionRow>> search(SessionQuery query) {
-        return CompletableFuture.supplyAsync(() -> store.searchSessions(query), executor);
+        return CompletableFuture.supplyAsync(() -> {
+            caughtUp();
+            return store.searchSessions(query);
+        }, executor);
     }
 
     public CompletableFuture<Optional<SessionRow>> session(String sessionId) {
-        return CompletableFuture.supplyAsync(() -> store.session(sessionId), executor);
+        return CompletableFuture.supplyAsync(() -> {
+            caughtUp();
+            return store.session(sessionId);
+        }, executor);
     }
 
     /**
@@ -41,12 +69,17 @@ public final class AuditQueries {
      * {@code limit}. The next page starts after the last frame number returned.
      */
     public CompletableFuture<List<RecordedFrame>> frames(String sessionId, int fromFrameNo, int limit) {
-        return CompletableFuture.supplyAsync(
-                () -> store.frames(sessionId, fromFrameNo, limit).stream().map(RecordedFrame::of).toList(), executor);
+        return CompletableFuture.supplyAsync(() -> {
+            caughtUp();
+            return store.frames(sessionId, fromFrameNo, limit).stream().map(RecordedFrame::of).toList();
+        }, executor);
     }
 
     /** Admin actions of all nodes since the instant, oldest first. */
     public CompletableFuture<List<AdminRecord>> adminActions(Instant since, int limit) {
-        return CompletableFuture.supplyAsync(() -> store.recentAdminActions(Micros.of(since), limit), executor);
+        return CompletableFuture.supplyAsync(() -> {
+            caughtUp();
+            return store.recentAdminActions(Micros.of(since), limit);
+        }, executor);
     }
 }

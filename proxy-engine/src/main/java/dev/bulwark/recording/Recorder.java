@@ -8,6 +8,7 @@ import dev.bulwark.store.ChainRecord;
 import dev.bulwark.store.ChainTail;
 import dev.bulwark.store.FrameIndex;
 import dev.bulwark.store.FrameRecord;
+import dev.bulwark.store.Journal;
 import dev.bulwark.store.Micros;
 import dev.bulwark.store.RetentionPlan;
 import dev.bulwark.store.RetentionPolicy;
@@ -18,6 +19,7 @@ import dev.bulwark.store.Write;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,6 +75,22 @@ public final class Recorder implements AutoCloseable {
     private final AtomicLong framesWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong framesLost = new AtomicLong();
+    /** The local journal the store is fed from, or null when frames go straight to the store. */
+    private final Journal journal;
+    private final long journalMaxBytes;
+    private final Thread feeder;
+    /** Journal batches not yet in the store, oldest first; guarded by {@code feed}. */
+    private final ArrayDeque<Fed> feed = new ArrayDeque<>();
+    /** Journal position the store holds up to; guarded by {@code feed}. */
+    private long storedPosition;
+    /** Journal position appended up to; guarded by {@code feed}. */
+    private long appendedPosition;
+    private volatile boolean storeBehind;
+    private volatile long journalBytes;
+    private final AtomicLong storeBatches = new AtomicLong();
+
+    /** A journal batch on its way to the store. */
+    private record Fed(long position, List<Write> writes) {}
 
     // Chain state: the last committed position. Written by start() and then only by the writer thread.
     private long nextSeq;
@@ -93,8 +111,11 @@ public final class Recorder implements AutoCloseable {
     private volatile String lastFailure;
     private volatile boolean closed;
 
-    private Recorder(Store store, RecordingConfig config, AuditKeyFiles keyFiles, Clock clock, AutoCloseable writerLease) {
+    private Recorder(Store store, RecordingConfig config, AuditKeyFiles keyFiles, Clock clock, AutoCloseable writerLease,
+                     Journal journal) {
         this.store = store;
+        this.journal = journal;
+        this.journalMaxBytes = config.journalMaxMegabytes() * 1_048_576L;
         this.config = config;
         this.keyFiles = keyFiles;
         this.clock = clock;
@@ -103,12 +124,25 @@ public final class Recorder implements AutoCloseable {
         this.writerLease = writerLease;
         this.writer = new Thread(this::writeLoop, "bulwark-recorder-" + nodeId);
         this.writer.setDaemon(true);
+        this.feeder = journal == null ? null : new Thread(this::feedLoop, "bulwark-store-feeder-" + nodeId);
+        if (feeder != null) {
+            feeder.setDaemon(true);
+        }
     }
 
-    /** Starts the engine's recorder with key files under the data directory. Blocks. */
+    /**
+     * Starts the engine's recorder with key files under the data directory and, unless the config turns
+     * it off, the audit journal in {@code <data>/journal}: what a previous run journaled but did not get
+     * into the store is replayed into it first. Blocks.
+     */
     public static Recorder start(Store store, Path dataDir, RecordingConfig config) {
-        return start(store, AuditKeyFiles.in(dataDir), config, Clock.systemUTC());
+        requireNonNull(dataDir, "dataDir is null");
+        return start(store, AuditKeyFiles.in(dataDir), config, Clock.systemUTC(),
+                config.journal() ? dataDir.resolve(JOURNAL_DIRECTORY) : null);
     }
+
+    /** Where the journal lives under the data directory. */
+    public static final String JOURNAL_DIRECTORY = "journal";
 
     /**
      * Starts the recorder: claims this node's chain, loads (or on first start creates) the chain key,
@@ -117,20 +151,91 @@ public final class Recorder implements AutoCloseable {
      * cannot be written and {@link IllegalStateException} when the key does not fit the stored chain.
      */
     public static Recorder start(Store store, AuditKeyFiles keyFiles, RecordingConfig config, Clock clock) {
+        return start(store, keyFiles, config, clock, null);
+    }
+
+    /**
+     * Like {@link #start(Store, AuditKeyFiles, RecordingConfig, Clock)}, with the audit journal in
+     * {@code journalDir} (null: none; every batch is then committed to the store before its futures
+     * complete).
+     */
+    public static Recorder start(Store store, AuditKeyFiles keyFiles, RecordingConfig config, Clock clock, Path journalDir) {
         requireNonNull(store, "store is null");
         requireNonNull(keyFiles, "keyFiles is null");
         requireNonNull(config, "config is null");
         requireNonNull(clock, "clock is null");
         AutoCloseable lease = store.acquireWriter();
-        Recorder recorder = new Recorder(store, config, keyFiles, clock, lease);
+        Journal journal = null;
         try {
+            if (journalDir != null) {
+                journal = recoverJournal(store, journalDir, config);
+            }
+            Recorder recorder = new Recorder(store, config, keyFiles, clock, lease, journal);
             recorder.resume();
+            recorder.writer.start();
+            if (recorder.feeder != null) {
+                recorder.feeder.start();
+            }
+            return recorder;
         } catch (RuntimeException e) {
+            closeQuietly(journal);
             closeQuietly(lease);
             throw e;
         }
-        recorder.writer.start();
-        return recorder;
+    }
+
+    /**
+     * Opens the journal and writes into the store what it holds beyond the store's chain tail (a crash
+     * left the store behind), in order, each batch in its own transaction; then drops the old segments.
+     */
+    private static Journal recoverJournal(Store store, Path dir, RecordingConfig config) {
+        Journal.Recovered recovered;
+        try {
+            recovered = Journal.open(dir, config.journalSegmentMegabytes() * 1_048_576L, config.journalFsync());
+        } catch (IOException e) {
+            throw new StoreException("cannot open the audit journal in " + dir + ": " + e.getMessage(), e);
+        }
+        if (recovered.torn() != null) {
+            LOG.warn("audit journal: dropped an unfinished batch at the crash point ({}); nothing it held was acknowledged",
+                    recovered.torn());
+        }
+        String nodeId = store.nodeId();
+        long tail = store.chainTail(nodeId).map(ChainTail::seq).orElse(0L);
+        long replayed = 0;
+        for (List<Write> batch : recovered.batches()) {
+            long last = lastSeq(batch);
+            if (last <= tail) {
+                continue; // the store has it already
+            }
+            store.write(batch);
+            replayed += batch.size();
+            tail = last;
+        }
+        if (replayed > 0) {
+            LOG.warn("audit journal: replayed {} writes the store was missing (up to seq {})", replayed, tail);
+        }
+        try {
+            recovered.discardRecovered();
+        } catch (IOException e) {
+            throw new StoreException("cannot remove replayed audit journal segments: " + e.getMessage(), e);
+        }
+        return recovered.journal();
+    }
+
+    /** The highest chain seq a batch holds (0 when it holds no chained record). */
+    private static long lastSeq(List<Write> batch) {
+        long last = 0;
+        for (Write write : batch) {
+            long seq = switch (write) {
+                case Write.AppendFrame frame -> frame.frame().seq();
+                case Write.AppendAdmin admin -> admin.action().seq();
+                case Write.InsertSession insert -> 0;
+                case Write.EndSession end -> 0;
+                case Write.Prune prune -> 0;
+            };
+            last = Math.max(last, seq);
+        }
+        return last;
     }
 
     /** Picks the chain up where it ends and writes the start records. */
@@ -240,7 +345,38 @@ public final class Recorder implements AutoCloseable {
      * and turns healthy again after a successful write.
      */
     public boolean healthy() {
-        return healthy && !closed;
+        return healthy && !closed && (journal == null || journalBytes <= journalMaxBytes);
+    }
+
+    /**
+     * Whether the store lags the journal because writing to it fails (the journal still holds every
+     * record; statements go on until the journal reaches {@code journal_max_megabytes}).
+     */
+    public boolean storeBehind() {
+        return storeBehind;
+    }
+
+    /**
+     * Waits until the store holds everything journaled before this call, so a reader sees what the
+     * engine has acknowledged (a replay right after a statement). Returns false on time-out. Without a
+     * journal the store is never behind. Blocks: not for an event loop.
+     */
+    public boolean awaitStored(java.time.Duration timeout) throws InterruptedException {
+        if (journal == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (feed) {
+            long target = appendedPosition;
+            while (storedPosition < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(feed, left);
+            }
+            return true;
+        }
     }
 
     /** Why the recorder is unhealthy, empty when healthy. Safe to log (SQLSTATE and exception kind only). */
@@ -256,6 +392,25 @@ public final class Recorder implements AutoCloseable {
     public Stats stats() {
         return new Stats(framesWritten.get(), batchesWritten.get(), framesLost.get(), queue.size());
     }
+
+    /** The journal's state, for monitoring and the status view; empty without a journal. */
+    public Optional<JournalStats> journalStats() {
+        if (journal == null) {
+            return Optional.empty();
+        }
+        synchronized (feed) {
+            return Optional.of(new JournalStats(appendedPosition, storedPosition, journalBytes, storeBatches.get(), storeBehind));
+        }
+    }
+
+    /**
+     * @param appended journal batches appended since start
+     * @param stored of those, how many the store holds
+     * @param bytesOnDisk the journal's size on disk
+     * @param storeTransactions store transactions the feeder committed
+     * @param storeBehind true while writes to the store fail
+     */
+    public record JournalStats(long appended, long stored, long bytesOnDisk, long storeTransactions, boolean storeBehind) {}
 
     /**
      * @param framesWritten frames and admin actions committed since start
@@ -284,6 +439,53 @@ public final class Recorder implements AutoCloseable {
         if (writer.isAlive()) {
             LOG.error("recorder writer for node {} did not finish within 30 s; queued frames may be lost", nodeId);
             writer.interrupt();
+        }
+        if (feeder != null) {
+            boolean caughtUp;
+            try {
+                caughtUp = awaitStored(java.time.Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                caughtUp = false;
+            }
+            feeder.interrupt();
+            try {
+                feeder.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                if (caughtUp) {
+                    journal.deleteAll(); // the store has everything: the next start replays nothing
+                } else {
+                    LOG.error("recorder for node {}: the store is behind the audit journal at shutdown; the next start"
+                            + " replays {} into it", nodeId, journal.directory());
+                    journal.close();
+                }
+            } catch (IOException e) {
+                LOG.error("recorder for node {}: closing the audit journal failed: {}", nodeId, e.getMessage());
+            }
+        }
+        closeQuietly(writerLease);
+    }
+
+    /**
+     * Stops as {@code kill -9} would: the threads end where they are, nothing is drained, the journal is
+     * left as the operating system has it. For crash-recovery tests.
+     */
+    void haltForTest() throws InterruptedException {
+        closed = true;
+        queue.close();
+        writer.interrupt();
+        writer.join(5_000);
+        if (feeder != null) {
+            feeder.interrupt();
+            feeder.join(5_000);
+            try {
+                journal.close();
+            } catch (IOException ignored) {
+                // as after a crash
+            }
         }
         closeQuietly(writerLease);
     }
@@ -499,7 +701,7 @@ public final class Recorder implements AutoCloseable {
                 case RetentionItem retention -> throw new IllegalStateException("retention is written alone");
             }
         }
-        StoreException failure = tryWrite(tentative.writes);
+        StoreException failure = persist(tentative.writes);
         if (failure == null) {
             adopt(tentative);
             framesWritten.addAndGet(tentative.records);
@@ -578,6 +780,93 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a batch durable: appended to the journal (and handed to the feeder for the store), or, without
+     * a journal, committed to the store. Null on success.
+     */
+    private StoreException persist(List<Write> writes) {
+        if (journal == null) {
+            return tryWrite(writes);
+        }
+        synchronized (feed) { // the feeder drops applied segments under the same lock
+            long position;
+            try {
+                position = journal.append(writes);
+            } catch (IOException | RuntimeException e) {
+                return new StoreException("the audit journal could not be written: " + e.getClass().getSimpleName(), e);
+            }
+            appendedPosition = position;
+            journalBytes = journal.bytesOnDisk();
+            feed.addLast(new Fed(position, writes));
+            feed.notifyAll();
+        }
+        return null;
+    }
+
+    /**
+     * The feeder thread: moves journaled batches into the store, several per transaction, in order;
+     * retries with back-off while the store fails (the journal keeps them meanwhile).
+     */
+    private void feedLoop() {
+        long backoff = 0;
+        try {
+            while (true) {
+                List<Fed> taken = new ArrayList<>();
+                synchronized (feed) {
+                    while (feed.isEmpty()) {
+                        feed.wait();
+                    }
+                    int writes = 0;
+                    for (Fed fed : feed) {
+                        if (!taken.isEmpty() && writes + fed.writes().size() > config.batchSize() * 4) {
+                            break;
+                        }
+                        taken.add(fed);
+                        writes += fed.writes().size();
+                    }
+                }
+                List<Write> merged = new ArrayList<>();
+                for (Fed fed : taken) {
+                    merged.addAll(fed.writes());
+                }
+                StoreException failure = tryWrite(merged);
+                if (failure != null) {
+                    if (!storeBehind) {
+                        LOG.error("recorder for node {}: the audit store cannot be written (SQLSTATE {}); the journal keeps"
+                                + " every record and the store is fed again when it recovers", nodeId,
+                                failure.sqlState() == null ? "unknown" : failure.sqlState());
+                    }
+                    storeBehind = true;
+                    backoff = backoff == 0 ? 50 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                    Thread.sleep(backoff);
+                    continue;
+                }
+                if (storeBehind) {
+                    LOG.warn("recorder for node {}: the audit store is written again; feeding it from the journal", nodeId);
+                }
+                storeBehind = false;
+                backoff = 0;
+                storeBatches.incrementAndGet();
+                long position = taken.getLast().position();
+                synchronized (feed) {
+                    for (int i = 0; i < taken.size(); i++) {
+                        feed.removeFirst();
+                    }
+                    storedPosition = position;
+                    try {
+                        journal.applied(position);
+                    } catch (IOException e) {
+                        LOG.error("recorder for node {}: cannot remove an applied journal segment: {}", nodeId, e.getMessage());
+                    }
+                    journalBytes = journal.bytesOnDisk();
+                    feed.notifyAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            // shutting down: close() decides what happens to what is left
+        }
+    }
+
     /** Writes with one retry on a fresh connection (a dropped connection is the common transient failure). */
     private StoreException tryWrite(List<Write> writes) {
         StoreException failure = null;
@@ -619,6 +908,9 @@ public final class Recorder implements AutoCloseable {
                 completeWith(item.future(), RetentionReport.NONE, ForkJoinPool.commonPool());
                 return;
             }
+            if (!awaitStored(java.time.Duration.ofSeconds(30))) {
+                throw new StoreException("the store is behind the audit journal; retention waits for it");
+            }
             long now = nowMicros();
             OptionalLong first = store.firstSeq(nodeId);
             if (first.isEmpty()) {
@@ -656,7 +948,7 @@ public final class Recorder implements AutoCloseable {
             Tentative tentative = new Tentative();
             tentative.admin(ENGINE, AdminRecord.RETENTION_CUT, "", FrameJson.writeValue(details), now);
             tentative.writes.add(new Write.Prune(nodeId, plan.cutSeq(), plan.sessionIds()));
-            StoreException failure = tryWrite(tentative.writes);
+            StoreException failure = persist(tentative.writes);
             if (failure != null) {
                 discard(tentative);
                 noteFailure(failure, now);
@@ -670,6 +962,9 @@ public final class Recorder implements AutoCloseable {
                     plan.reason()), ForkJoinPool.commonPool());
         } catch (StoreException e) {
             LOG.error("retention on node {} failed: SQLSTATE {}", nodeId, e.sqlState());
+            fail(item.future(), ForkJoinPool.commonPool(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             fail(item.future(), ForkJoinPool.commonPool(), e);
         }
     }
@@ -759,6 +1054,9 @@ public final class Recorder implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
         try {
             closeable.close();
         } catch (Exception ignored) {

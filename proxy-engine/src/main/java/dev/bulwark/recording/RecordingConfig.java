@@ -19,6 +19,13 @@ import dev.bulwark.store.RetentionPolicy;
  *   retention_check_minutes: 60    # how often retention runs
  *   enabled: true                  # false: sessions are not recorded at all (admin actions and rule
  *                                  # changes still are); for measuring what recording costs, not for production
+ *   journal: true                  # records go to a local journal (data_dir/journal) first, the store is fed
+ *                                  # from it in the background; false: each batch is committed to the store
+ *                                  # before a STRICT statement goes on (slower, no local files)
+ *   journal_fsync: false           # true: every journal write is forced to disk (survives power loss);
+ *                                  # false: handed to the OS (survives a crash of the engine, kill -9)
+ *   journal_segment_megabytes: 64  # journal segment size; segments the store holds are deleted
+ *   journal_max_megabytes: 1024    # while the store is down the journal grows; past this STRICT targets refuse
  * </pre>
  */
 public record RecordingConfig(
@@ -32,7 +39,11 @@ public record RecordingConfig(
         Integer retentionDays,
         Integer retentionMaxMegabytes,
         Integer retentionCheckMinutes,
-        Boolean enabled) {
+        Boolean enabled,
+        Boolean journal,
+        Boolean journalFsync,
+        Integer journalSegmentMegabytes,
+        Integer journalMaxMegabytes) {
 
     public RecordingConfig {
         queueCapacity = positive("queue_capacity", queueCapacity, 10_000);
@@ -46,6 +57,18 @@ public record RecordingConfig(
         retentionMaxMegabytes = atLeast("retention_max_megabytes", retentionMaxMegabytes, 0, 0);
         retentionCheckMinutes = positive("retention_check_minutes", retentionCheckMinutes, 60);
         enabled = enabled == null || enabled;
+        journal = journal == null || journal;
+        journalFsync = journalFsync != null && journalFsync;
+        journalSegmentMegabytes = positive("journal_segment_megabytes", journalSegmentMegabytes, 64);
+        journalMaxMegabytes = positive("journal_max_megabytes", journalMaxMegabytes, 1024);
+    }
+
+    /** Every setting but the journal's (which take their defaults). */
+    public RecordingConfig(Integer queueCapacity, Integer batchSize, Integer maxResultRows, Integer maxResultBytes,
+                           Integer maxStatementChars, Integer maxParameterChars, Integer keyRollRecords, Integer retentionDays,
+                           Integer retentionMaxMegabytes, Integer retentionCheckMinutes, Boolean enabled) {
+        this(queueCapacity, batchSize, maxResultRows, maxResultBytes, maxStatementChars, maxParameterChars, keyRollRecords,
+                retentionDays, retentionMaxMegabytes, retentionCheckMinutes, enabled, null, null, null, null);
     }
 
     /** Session recording on (the default). */
@@ -57,7 +80,7 @@ public record RecordingConfig(
     }
 
     public static RecordingConfig defaults() {
-        return new RecordingConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new RecordingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public RetentionPolicy retentionPolicy() {
@@ -66,7 +89,8 @@ public record RecordingConfig(
 
     RecordingConfig withQueueCapacity(int capacity) {
         return new RecordingConfig(capacity, batchSize, maxResultRows, maxResultBytes, maxStatementChars,
-                maxParameterChars, keyRollRecords, retentionDays, retentionMaxMegabytes, retentionCheckMinutes, enabled);
+                maxParameterChars, keyRollRecords, retentionDays, retentionMaxMegabytes, retentionCheckMinutes, enabled,
+                journal, journalFsync, journalSegmentMegabytes, journalMaxMegabytes);
     }
 
     private static int positive(String key, Integer value, int fallback) {
