@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bulwark.recording.AuditExporter;
 import dev.bulwark.recording.AuditVerifier;
+import dev.bulwark.recording.Recorder;
 import dev.bulwark.store.AuditKeyFiles;
 import dev.bulwark.store.ChainKey;
 import dev.bulwark.store.JdbcStore;
+import dev.bulwark.store.JournalVerifier;
 import dev.bulwark.store.Micros;
 import dev.bulwark.store.StoreConfig;
 import dev.bulwark.store.StoreException;
@@ -162,9 +164,34 @@ public final class AuditCommand implements Callable<Integer> {
                 return UNUSABLE;
             }
             try (JdbcStore store = JdbcStore.openExisting(resolved.store(), resolved.dataDir())) {
-                VerifyReport report = AuditVerifier.verify(store, node, seed, stateEpoch);
+                // Records the engine has journaled but not yet fed to the store are part of the chain too.
+                JournalVerifier.Report journal = resolved.dataDir() == null || !node.equals(store.nodeId()) ? null
+                        : JournalVerifier.verify(resolved.dataDir().resolve(Recorder.JOURNAL_DIRECTORY), node,
+                                store.chainTail(node).orElse(null), seed);
+                boolean pending = journal != null && journal.pending() > 0;
+                VerifyReport report = AuditVerifier.verify(store, node, seed, pending ? null : stateEpoch);
                 for (String note : report.notes()) {
                     out.println("note: " + note);
+                }
+                if (journal != null && journal.torn() != null) {
+                    out.println("note: the journal ends in an unfinished batch (" + journal.torn()
+                            + "): a crash while writing it; nothing in it was acknowledged");
+                }
+                if (report.ok() && journal != null && !journal.ok()) {
+                    out.println("audit journal of node " + node + " is BROKEN: " + journal.failure().orElseThrow());
+                    out.flush();
+                    return BROKEN;
+                }
+                if (report.ok() && pending && stateEpoch != null && stateEpoch > journal.lastEpoch()) {
+                    out.println("audit chain of node " + node + " is BROKEN: it ends in key epoch " + journal.lastEpoch()
+                            + " but the engine's key has reached epoch " + stateEpoch + ": records at the end are missing");
+                    out.flush();
+                    return BROKEN;
+                }
+                if (report.ok() && pending) {
+                    out.println("audit journal of node " + node + " verified: " + journal.pending()
+                            + " records beyond the store, up to seq " + journal.lastSeq()
+                            + " (the engine feeds them to the store; after a crash its next start replays them)");
                 }
                 List<String> others = store.chainNodes().stream().filter(other -> !other.equals(node)).toList();
                 if (!others.isEmpty()) {
@@ -189,6 +216,9 @@ public final class AuditCommand implements Callable<Integer> {
                 return BROKEN;
             } catch (StoreException e) {
                 err.println("bulwark audit verify: " + e.getMessage());
+                return UNUSABLE;
+            } catch (IOException e) {
+                err.println("bulwark audit verify: the audit journal cannot be read: " + e.getMessage());
                 return UNUSABLE;
             } finally {
                 seed.destroy();
