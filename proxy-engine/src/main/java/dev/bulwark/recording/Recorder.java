@@ -956,8 +956,15 @@ public final class Recorder implements AutoCloseable {
                 return;
             }
             adopt(tentative);
-            LOG.info("retention on node {} deleted {} sessions below seq {} ({})", nodeId, plan.sessionIds().size(),
-                    plan.cutSeq(), plan.reason());
+            if (plan.reason().contains("size")) {
+                // Recorded sessions are going because the size limit was reached: say so where operators look.
+                LOG.warn("retention on node {} deleted {} sessions below seq {} ({}): the audit reached recording."
+                        + "retention_max_megabytes ({} MB)", nodeId, plan.sessionIds().size(), plan.cutSeq(), plan.reason(),
+                        item.policy().maxBytes() / 1_048_576L);
+            } else {
+                LOG.info("retention on node {} deleted {} sessions below seq {} ({})", nodeId, plan.sessionIds().size(),
+                        plan.cutSeq(), plan.reason());
+            }
             completeWith(item.future(), new RetentionReport(plan.cutSeq(), plan.sessionIds().size(), plan.bytes(),
                     plan.reason()), ForkJoinPool.commonPool());
         } catch (StoreException e) {

@@ -15,8 +15,10 @@ import dev.bulwark.store.RetentionPolicy;
  *   max_parameter_chars: 4096      # each bind parameter kept
  *   key_roll_records: 1000         # chain key rolls forward after this many records (and at every start)
  *   retention_days: 0              # delete sessions that ended longer ago (0: keep forever)
- *   retention_max_megabytes: 0     # delete oldest sessions above this payload size (0: no limit)
- *   retention_check_minutes: 60    # how often retention runs
+ *   retention_max_megabytes: 4096  # delete the oldest sessions above this payload size (0: no limit); on by
+ *                                  # default so that a busy engine cannot fill its disk (each cut is a chained
+ *                                  # retention_cut record and a warning in the log)
+ *   retention_check_minutes: 10    # how often retention runs
  *   enabled: true                  # false: sessions are not recorded at all (admin actions and rule
  *                                  # changes still are); for measuring what recording costs, not for production
  *   journal: true                  # records go to a local journal (data_dir/journal) first, the store is fed
@@ -54,8 +56,8 @@ public record RecordingConfig(
         maxParameterChars = positive("max_parameter_chars", maxParameterChars, 4_096);
         keyRollRecords = atLeast("key_roll_records", keyRollRecords, 1_000, 2);
         retentionDays = atLeast("retention_days", retentionDays, 0, 0);
-        retentionMaxMegabytes = atLeast("retention_max_megabytes", retentionMaxMegabytes, 0, 0);
-        retentionCheckMinutes = positive("retention_check_minutes", retentionCheckMinutes, 60);
+        retentionMaxMegabytes = atLeast("retention_max_megabytes", retentionMaxMegabytes, 4_096, 0);
+        retentionCheckMinutes = positive("retention_check_minutes", retentionCheckMinutes, 10);
         enabled = enabled == null || enabled;
         journal = journal == null || journal;
         journalFsync = journalFsync != null && journalFsync;

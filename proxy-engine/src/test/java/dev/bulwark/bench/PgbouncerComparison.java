@@ -36,6 +36,9 @@ import java.util.stream.Stream;
  */
 public final class PgbouncerComparison {
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
+    /** Statements per transaction of each workload's script (TPC-B-like: BEGIN, 3 UPDATEs, SELECT, INSERT, END). */
+    private static long statementsThroughDemoEngine;
 
     /** One pgbench workload: its flags and client count. */
     private record Workload(String name, List<String> flags, int clients) {}
@@ -148,6 +151,12 @@ public final class PgbouncerComparison {
                 }
             }
             print(seconds, rounds, contenders, results);
+            long bytes = treeBytes(dir.resolve("store"));
+            long frames = engine.recorder().stats().framesWritten();
+            System.out.printf("%naudit on disk (the demo engine's H2 store, after this run): %.1f MB for %d frames, %d statements:"
+                    + " %.0f bytes per frame, %.0f bytes per statement (journal now %d bytes)%n", bytes / 1e6, frames,
+                    statementsThroughDemoEngine, (double) bytes / Math.max(1, frames),
+                    (double) bytes / Math.max(1, statementsThroughDemoEngine), treeBytes(dir.resolve("journal")));
         } finally {
             Files.deleteIfExists(dir.resolve("demo.json"));
             for (Engine extra : extraEngines) {
@@ -233,6 +242,10 @@ public final class PgbouncerComparison {
                     "-j", String.valueOf(Math.min(2, workload.clients())), "-l", "--log-prefix=" + runDir.resolve("tx"),
                     "-h", "127.0.0.1", "-p", String.valueOf(contender.port()), "-U", contender.user(), "shop"));
             Cli.Result r = check(Cli.run(contender.env(), null, seconds + 120L, args));
+            Matcher processed = PROCESSED.matcher(r.stdout());
+            if ((contender.name().equals("engine alice") || contender.name().equals("engine dba")) && processed.find()) {
+                statementsThroughDemoEngine += Long.parseLong(processed.group(1)) * (workload.flags().contains("-S") ? 1 : 7);
+            }
             Matcher m = TPS.matcher(r.stdout());
             if (!m.find()) {
                 throw new IllegalStateException("no tps in: " + r.stdout());
@@ -347,6 +360,19 @@ public final class PgbouncerComparison {
             throw new IllegalStateException("command failed: " + r.stderr() + r.stdout());
         }
         return r;
+    }
+
+    private static long treeBytes(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

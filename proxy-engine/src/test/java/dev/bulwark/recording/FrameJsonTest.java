@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -66,8 +68,12 @@ class FrameJsonTest {
         assertEquals(4_096, defaults.maxParameterChars());
         assertEquals(1_000, defaults.keyRollRecords());
         assertEquals(0, defaults.retentionDays());
-        assertEquals(0, defaults.retentionMaxMegabytes());
-        assertEquals(60, defaults.retentionCheckMinutes());
+        assertEquals(4_096, defaults.retentionMaxMegabytes(), "the disk stays bounded by default");
+        assertEquals(10, defaults.retentionCheckMinutes());
+        assertTrue(defaults.journal());
+        assertFalse(defaults.journalFsync());
+        assertEquals(64, defaults.journalSegmentMegabytes());
+        assertEquals(1_024, defaults.journalMaxMegabytes());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> new RecordingConfig(0, null, null, null, null, null, null, null, null, null));
         assertEquals("recording.queue_capacity must be at least 1", bad.getMessage());
