@@ -113,6 +113,9 @@ final class EngineSession implements SessionHooks {
         return switch (statement.protocol()) {
             case SIMPLE -> {
                 QueryClassification classified = services.classifier().classify(statement.sql());
+                if (!SessionPolicyState.readsNames(classified)) {
+                    yield judge(classified, statement, List.of()); // the common case: nothing to resolve
+                }
                 yield judge(SessionPolicyState.resolve(classified, policyNames(statement.names())), statement,
                         executes(classified, statement.names()));
             }
