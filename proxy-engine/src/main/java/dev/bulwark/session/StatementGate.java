@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides, per statement, whether it may reach the server. Called on the session's event loop for
- * every Query and Parse (and, for held statements, at Execute): it must not block. When the answer
+ * every Query and Parse, and at the first Execute of each portal (with what the gate made of the
+ * statement at its Parse or PREPARE): it must not block. When the answer
  * needs time (a frame that must be durable first, a person who must approve) it returns
  * {@link Decision.Pending}; the session stops reading from that client until it completes.
  */
