@@ -34,13 +34,13 @@ import dev.bulwark.recording.ResultRecorder;
 import dev.bulwark.recording.SessionRecording;
 import dev.bulwark.session.BinaryValues;
 import dev.bulwark.session.LiveSession;
+import dev.bulwark.session.NameEffect;
 import dev.bulwark.session.SessionHooks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,12 +65,9 @@ final class EngineSession implements SessionHooks {
     private final String target;
     private final boolean fixedRole;
     private final UnknownAction unknownAction;
-    private final SessionPolicyState policyState = new SessionPolicyState();
     private final SessionMasking masking;
     private final CatalogResolver catalog;
     private final SessionRecording recording;
-    /** What each prepared statement was judged at Parse, for its Executes. */
-    private final Map<String, Judged> prepared = new HashMap<>();
 
     private CopyDecision.Mask nextCopyMask;
     private long resultSequence = -1;
@@ -79,7 +76,20 @@ final class EngineSession implements SessionHooks {
     private long copyBytes;
     private boolean copyIn;
 
-    private record Judged(Verdict verdict, Summary summary, QueryClassification query) {}
+    /**
+     * What policy made of a statement the session keeps (a Parse, a PREPARE's body): the session holds it
+     * with the statement, under the name the server confirmed, and hands it back at each Execute.
+     *
+     * @param query what was judged; for a statement that reads names, as parsed (resolved again at each Execute)
+     * @param effects what running it changes among the session's names
+     * @param readsNames it runs EXECUTE or FETCH: judged again, at each Execute, by what the names hold then
+     */
+    private record Judged(Verdict verdict, Summary summary, QueryClassification query, List<NameEffect> effects,
+                          boolean readsNames) implements Judgement {
+        Judged {
+            effects = List.copyOf(effects);
+        }
+    }
 
     /** The statement waiting for approval, if any. */
     private ApprovalHandle waiting;
@@ -101,21 +111,25 @@ final class EngineSession implements SessionHooks {
     @Override
     public Decision check(SessionInfo info, Statement statement) {
         return switch (statement.protocol()) {
-            case SIMPLE -> judge(policyState.resolve(services.classifier().classify(statement.sql())), statement, true);
-            case PARSE -> {
-                QueryClassification query = services.classifier().classifyParse(statement.sql());
-                Decision decision = judge(query, statement, false);
-                if (decision instanceof Decision.Allow) {
-                    policyState.rememberProtocolStatement(statement.statementName(), query);
+            case SIMPLE -> {
+                QueryClassification classified = services.classifier().classify(statement.sql());
+                if (!SessionPolicyState.readsNames(classified)) {
+                    yield judge(classified, statement, List.of()); // the common case: nothing to resolve
                 }
-                yield decision;
+                yield judge(SessionPolicyState.resolve(classified, policyNames(statement.names())), statement,
+                        executes(classified, statement.names()));
             }
+            case PARSE -> judgeParse(services.classifier().classifyParse(statement.sql()), statement);
             case EXECUTE -> {
-                Judged judged = prepared.get(statement.statementName());
-                if (judged == null) {
+                if (!(statement.prepared() instanceof Judged judged)) {
                     yield new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "statement not run: the gateway has no verdict for it", null);
                 }
-                yield toDecision(judged.verdict(), judged.summary(), statement, judged.query());
+                if (judged.readsNames()) {
+                    // EXECUTE or FETCH inside: what runs depends on what the names hold now, not at Parse.
+                    yield judge(SessionPolicyState.resolve(judged.query(), policyNames(statement.names())), statement,
+                            executes(judged.query(), statement.names()));
+                }
+                yield toDecision(judged.verdict(), judged.summary(), statement, judged.query(), null);
             }
             case FUNCTION_CALL -> unknownAction.mode() == UnknownAction.Mode.ALLOW
                     ? new Decision.Allow("fastpath function call allowed by unknown_action", null)
@@ -124,41 +138,171 @@ final class EngineSession implements SessionHooks {
         };
     }
 
-    private Decision judge(QueryClassification query, Statement statement, boolean execute) {
-        Summary summary = summarize(query, null);
+    /** A statement that runs now (a Query, or an Execute judged again): its verdict, and what it changes among the names. */
+    private Decision judge(QueryClassification query, Statement statement, List<Executed> executes) {
+        Summary summary = summarize(query, null, executes);
         if (fixedRole && changesRole(query)) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     "statement denied: the gateway sets this session's role from its grant, it cannot be changed",
                     FIXED_ROLE_RULE, summary);
         }
-        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
-        summary = summarize(query, verdict);
-        if (!execute) {
-            // A Parse runs nothing: Allow and Hold wait for the Execute, with what was judged now.
-            prepared.put(statement.statementName(), new Judged(verdict, summary, query));
-            if (verdict instanceof Verdict.Deny deny) {
-                return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
-            }
-            return new Decision.Allow(null, summary);
+        String unknown = unresolvedExecute(query);
+        if (unknown != null) {
+            // PostgreSQL would run whatever it holds under the name: the gateway does not run what it cannot see.
+            return new Decision.Deny(UNKNOWN_STATEMENT, "statement refused: prepared statement \"" + unknown
+                    + "\" is not known to the gateway", null, summary);
         }
-        Decision decision = toDecision(verdict, summary, statement, query);
+        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
+        summary = summarize(query, verdict, executes);
+        Judged judged = new Judged(verdict, summary, query, effects(query), false);
+        Decision decision = toDecision(verdict, summary, statement, query, judged);
         if (decision instanceof Decision.Allow) {
-            policyState.observe(query);
             return checkCopyOut(query, statement.sql(), summary, decision);
         }
         return decision;
     }
 
-    private Decision toDecision(Verdict verdict, Summary summary, Statement statement, QueryClassification query) {
-        return switch (verdict) {
-            case Verdict.Allow allow -> new Decision.Allow(allow.warnings().isEmpty() ? null : String.join("; ", allow.warnings()), summary);
-            case Verdict.Deny deny -> new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
-            case Verdict.Hold hold -> hold(hold, summary, statement, query);
+    /** A Parse runs nothing: Allow and Hold wait for the Execute, with what was judged now. */
+    private Decision judgeParse(QueryClassification parsed, Statement statement) {
+        boolean readsNames = SessionPolicyState.readsNames(parsed);
+        QueryClassification query = readsNames ? SessionPolicyState.resolve(parsed, policyNames(statement.names())) : parsed;
+        Summary summary = summarize(query, null, List.of());
+        if (fixedRole && changesRole(query)) {
+            return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
+                    "statement denied: the gateway sets this session's role from its grant, it cannot be changed",
+                    FIXED_ROLE_RULE, summary);
+        }
+        if (readsNames && unresolvedExecute(query) != null) {
+            // The name may be prepared before the Execute: judged then.
+            return new Decision.Allow(null, summary, new Judged(null, summary, parsed, effects(parsed), true));
+        }
+        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
+        summary = summarize(query, verdict, List.of());
+        if (verdict instanceof Verdict.Deny deny) {
+            return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
+        }
+        return new Decision.Allow(null, summary, new Judged(verdict, summary, readsNames ? parsed : query, effects(parsed),
+                readsNames));
+    }
+
+    /** The SQLSTATE PostgreSQL answers for a prepared statement that does not exist. */
+    private static final String UNKNOWN_STATEMENT = "26000";
+
+    /** The name of an EXECUTE the session's names did not resolve, or null. */
+    private static String unresolvedExecute(QueryClassification query) {
+        for (StatementClassification statement : query.statements()) {
+            for (Operation operation : statement.operations()) {
+                if (operation.verb() == Verb.EXECUTE) {
+                    return operation.detail();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What the query changes among the session's names once the server confirms each statement. */
+    private List<NameEffect> effects(QueryClassification query) {
+        List<NameEffect> effects = null;
+        for (StatementClassification statement : query.statements()) {
+            for (SessionPolicyState.NameChange change : SessionPolicyState.changes(statement)) {
+                if (effects == null) {
+                    effects = new ArrayList<>();
+                }
+                effects.add(switch (change) {
+                    case SessionPolicyState.NameChange.Prepare prepare -> new NameEffect.Prepare(prepare.name(),
+                            prepare.body().text(), judgeBody(prepare.body()));
+                    case SessionPolicyState.NameChange.Deallocate deallocate -> new NameEffect.Deallocate(deallocate.name());
+                    case SessionPolicyState.NameChange.DiscardAll discard -> new NameEffect.DiscardAll();
+                    case SessionPolicyState.NameChange.DeclareCursor declare -> new NameEffect.DeclareCursor(declare.name());
+                    case SessionPolicyState.NameChange.CloseCursor close -> new NameEffect.CloseCursor(close.name());
+                });
+            }
+        }
+        return effects == null ? List.of() : effects;
+    }
+
+    /** A PREPARE's body, judged as the statement its Executes (SQL EXECUTE or protocol Bind/Execute) run. */
+    private Judged judgeBody(StatementClassification body) {
+        QueryClassification query = new QueryClassification(body.text(), List.of(body), true);
+        boolean readsNames = SessionPolicyState.readsNames(query);
+        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
+        return new Judged(verdict, summarize(query, verdict, List.of()), query, List.of(), readsNames);
+    }
+
+    /** The session's names as policy reads them: a statement by what was judged when it was prepared. */
+    private static SessionPolicyState.Names policyNames(Names names) {
+        return new SessionPolicyState.Names() {
+            @Override
+            public StatementClassification statement(String name) {
+                Prepared prepared = names.statement(name);
+                return prepared == null ? null : meaning(prepared);
+            }
+
+            @Override
+            public List<StatementClassification> unexecutedPortals(String name) {
+                List<Prepared> portals = names.unexecutedPortals(name);
+                List<StatementClassification> meanings = new ArrayList<>(portals.size());
+                portals.forEach(prepared -> meanings.add(meaning(prepared)));
+                return meanings;
+            }
         };
     }
 
-    /** Files an approval request; the session waits (the client has the notice) until it is decided. */
-    private Decision hold(Verdict.Hold hold, Summary summary, Statement statement, QueryClassification query) {
+    private static StatementClassification meaning(Prepared prepared) {
+        if (prepared.judgement() instanceof Judged judged) {
+            StatementClassification union = SessionPolicyState.union(judged.query());
+            if (union != null) {
+                return union;
+            }
+        }
+        return SessionPolicyState.unknownMeaning(prepared.name());
+    }
+
+    /** The prepared statements a query EXECUTEs that the server holds (not those it PREPAREs itself), with their text. */
+    private static List<Executed> executes(QueryClassification query, Names names) {
+        List<Executed> executes = null;
+        Set<String> preparedHere = null;
+        for (StatementClassification statement : query.statements()) {
+            for (Operation operation : statement.operations()) {
+                if (operation.verb() != Verb.EXECUTE || preparedHere != null && preparedHere.contains(operation.detail())) {
+                    continue;
+                }
+                Prepared prepared = names.statement(operation.detail());
+                if (prepared != null && prepared.judgement() != null) {
+                    if (executes == null) {
+                        executes = new ArrayList<>(1);
+                    }
+                    Executed executed = new Executed(operation.detail(), prepared.sql());
+                    if (!executes.contains(executed)) {
+                        executes.add(executed);
+                    }
+                }
+            }
+            if (statement.prepared().isPresent()) {
+                if (preparedHere == null) {
+                    preparedHere = new java.util.HashSet<>();
+                }
+                preparedHere.add(statement.prepared().get().name());
+            }
+        }
+        return executes == null ? List.of() : executes;
+    }
+
+    private Decision toDecision(Verdict verdict, Summary summary, Statement statement, QueryClassification query, Judged judged) {
+        return switch (verdict) {
+            case Verdict.Allow allow -> new Decision.Allow(allow.warnings().isEmpty() ? null : String.join("; ", allow.warnings()),
+                    summary, judged);
+            case Verdict.Deny deny -> new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
+            case Verdict.Hold hold -> hold(hold, summary, statement, query, judged);
+        };
+    }
+
+    /**
+     * Files an approval request; the session waits (the client has the notice) until it is decided. The
+     * reviewer sees what runs (for SQL EXECUTE, the text the name holds), and nothing else of this session
+     * runs meanwhile, so the approval is for that text.
+     */
+    private Decision hold(Verdict.Hold hold, Summary summary, Statement statement, QueryClassification query, Judged judged) {
         ApprovalService approvals = services.approvals();
         String rule = ruleId(hold.rule());
         if (approvals == null) {
@@ -166,7 +310,7 @@ final class EngineSession implements SessionHooks {
                     hold.message() + ": this statement needs approval, and approvals are not enabled on this engine", rule, summary);
         }
         ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
-                statement.sql(), statement.parameters(), hold, HeldStatement.Classification.of(query),
+                summary.shown(statement.sql()), statement.parameters(), hold, HeldStatement.Classification.of(query),
                 recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)));
         waiting = handle;
         CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
@@ -174,9 +318,7 @@ final class EngineSession implements SessionHooks {
             if (error.isPresent()) {
                 return (Decision) new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
             }
-            // Nothing else of this session runs while it waits, so its policy state is not in use elsewhere.
-            policyState.observe(query);
-            return new Decision.Allow(null, summary);
+            return new Decision.Allow(null, summary, judged);
         });
         outcome.whenComplete((d, e) -> waiting = null);
         return new Decision.Pending(outcome, handle.notice().isEmpty() ? List.of() : List.of(handle.notice()));
@@ -249,7 +391,7 @@ final class EngineSession implements SessionHooks {
         return tables;
     }
 
-    private static Summary summarize(QueryClassification query, Verdict verdict) {
+    private static Summary summarize(QueryClassification query, Verdict verdict, List<Executed> executes) {
         List<String> tables = new ArrayList<>();
         Set<String> verbs = new LinkedHashSet<>();
         for (StatementClassification statement : query.statements()) {
@@ -272,7 +414,7 @@ final class EngineSession implements SessionHooks {
             ruleName = rule.map(RuleRef::name).orElse(null);
             logged = verdict.logged().stream().map(RuleRef::id).toList();
         }
-        return new Summary(ruleId, ruleName, logged, tables.stream().distinct().toList(), List.copyOf(verbs));
+        return new Summary(ruleId, ruleName, logged, tables.stream().distinct().toList(), List.copyOf(verbs), executes);
     }
 
     private static String ruleId(Optional<RuleRef> rule) {
@@ -387,8 +529,15 @@ final class EngineSession implements SessionHooks {
     @Override
     public CompletableFuture<Void> statement(long sequence, Statement statement, Decision decision) {
         // Personal data typed into the SQL itself (a literal e-mail or card number) is masked in what is
-        // kept and shown, as in results; the statement runs as sent.
-        String shownText = masking.masksNothing() ? statement.sql() : masking.maskNotificationPayload(statement.sql());
+        // kept and shown, as in results; the statement runs as sent. For SQL EXECUTE the text shown
+        // includes what the prepared statement holds: the recording says what ran.
+        Summary shownSummary = switch (decision) {
+            case Decision.Allow a -> a.summary();
+            case Decision.Deny d -> d.summary();
+            case Decision.Pending p -> null;
+        };
+        String sql = shownSummary == null ? statement.sql() : shownSummary.shown(statement.sql());
+        String shownText = masking.masksNothing() ? sql : masking.maskNotificationPayload(sql);
         services.events().statement(session, shownText, decision);
         if (recording == null) {
             return CompletableFuture.completedFuture(null);

@@ -64,8 +64,8 @@ public final class StatementClassifier {
     }
 
     /** Classifies with the session's prepared statements resolved (EXECUTE reads as what it runs). */
-    public QueryClassification classify(String sqlText, SessionPolicyState session) {
-        return requireNonNull(session, "session is null").resolve(classify(sqlText));
+    public QueryClassification classify(String sqlText, SessionPolicyState.Names names) {
+        return SessionPolicyState.resolve(classify(sqlText), requireNonNull(names, "names is null"));
     }
 
     /**

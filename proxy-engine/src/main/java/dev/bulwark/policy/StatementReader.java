@@ -251,8 +251,8 @@ final class StatementReader {
             case "execute" -> readExecute(cursor, builder, context);
             case "deallocate" -> readDeallocate(cursor, builder);
             case "declare" -> readDeclare(cursor, builder, context, depth);
-            case "fetch", "move" -> simple(cursor, builder, Verb.FETCH);
-            case "close" -> simple(cursor, builder, Verb.CLOSE_CURSOR);
+            case "fetch", "move" -> readFetch(cursor, builder);
+            case "close" -> simple(cursor, builder, Verb.CLOSE_CURSOR, cursorName(cursor.peek()));
             case "copy" -> readCopy(cursor, builder, context, depth);
             case "explain" -> readExplain(cursor, builder, context, depth);
             case "do" -> builder.add(Operation.of(Verb.DO));
@@ -717,6 +717,22 @@ final class StatementReader {
         checkPlainTail(cursor.rest(), builder);
     }
 
+    /**
+     * FETCH or MOVE [direction] [FROM | IN] cursor: the cursor's name (the last token) is the detail, so
+     * that the session can tell which portal it reads (a portal bound by the protocol and not yet run
+     * runs its statement at the first FETCH).
+     */
+    private void readFetch(Cursor cursor, Builder builder) {
+        List<Token> rest = cursor.rest();
+        builder.add(new Operation(Verb.FETCH, List.of(), false, rest.isEmpty() ? "" : cursorName(rest.get(rest.size() - 1))));
+        checkPlainTail(rest, builder);
+    }
+
+    /** A cursor's name as PostgreSQL folds it; empty for ALL or anything that is not a name. */
+    private static String cursorName(Token token) {
+        return token == null || !token.isName() || token.isWord("all") ? "" : token.value();
+    }
+
     private void readDeclare(Cursor cursor, Builder builder, Context context, int depth) {
         List<Token> tokens = cursor.rest();
         int cursorWord = indexOfWord(tokens, "cursor");
@@ -731,7 +747,7 @@ final class StatementReader {
             builder.add(Operation.unknown("DECLARE without CURSOR ... FOR and a query"));
             return;
         }
-        builder.add(Operation.of(Verb.DECLARE_CURSOR));
+        builder.add(new Operation(Verb.DECLARE_CURSOR, List.of(), false, cursorName(tokens.get(0))));
         builder.addAll(classify(tokens.subList(forWord + 1, tokens.size()), context, depth + 1).operations());
     }
 

@@ -20,20 +20,17 @@
  * classifier.warmUp();
  * RuleSet rules = RuleSets.fromYaml(path);          // or from the store: RuleSets.fromJson(json)
  *
- * // per session
- * SessionPolicyState policyState = new SessionPolicyState();
- *
- * // Query message
- * QueryClassification query = policyState.resolve(classifier.classify(sql));
+ * // per statement, with the session's names (the session owns them: see session.PreparedStatements)
+ * QueryClassification query = SessionPolicyState.resolve(classifier.classify(sql), names);
  * Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
  * switch (verdict) {
- *     case Verdict.Allow allow -> { policyState.observe(query); forward(); }
+ *     case Verdict.Allow allow -> forward();   // the session applies SessionPolicyState.changes(...) on CommandComplete
  *     case Verdict.Deny deny -> error("42501", deny.message());
- *     case Verdict.Hold hold -> askForApproval(hold);   // on approval: policyState.observe(query); forward()
+ *     case Verdict.Hold hold -> askForApproval(hold);
  * }
  *
- * // Parse message (extended protocol): same, with classifyParse; on allow, for a named statement,
- * // policyState.rememberProtocolStatement(name, query); on Close: policyState.forgetProtocolStatement(name)
+ * // Parse message (extended protocol): same, with classifyParse; its verdict is kept with the statement
+ * // and applies to each Execute (judged again then when it runs EXECUTE or FETCH)
  * }</pre>
  *
  * <h2>Decisions worth knowing</h2>

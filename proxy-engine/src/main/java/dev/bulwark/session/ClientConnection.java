@@ -29,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,9 +87,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private long copySequence;
     private ErrorResponse unattributedBatchError;
     private ResultFilter.CopyTransform copyOut;
-    private final ResponseTracker tracker = new ResponseTracker();
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final Map<String, Portal> portals = new HashMap<>();
+    /** The one owner of this session's prepared statements and portals. */
+    private final PreparedStatements names = new PreparedStatements();
+    private final ResponseTracker tracker = new ResponseTracker(names);
+    /** The head message waits for the server to confirm or refuse changes to the names it uses. */
+    private boolean namesWaiting;
+    private boolean namesWakeScheduled;
+    /** The portal of an Execute that waits for its decision: the decision is for that portal's statement. */
+    private PreparedStatements.Portal decidingPortal;
     private boolean skipUntilSync;
     private volatile byte transactionStatus = 'I';
     private volatile long statementCount;
@@ -409,6 +413,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         phase = Phase.READY;
         hooks = services.hooks().open(this);
         filtering = !hooks.passesEverything();
+        names.onResolved(this::namesResolved);
         Identity identity = admission.identity();
         log.info("session {}: {} connected to target {} as role {} from {}", id, identity.subject(), targetName,
                 admission.login().effectiveRole(), client.remoteAddress());
@@ -501,32 +506,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             case FrontendMessage.PARSE -> {
                 return onParse(frame);
             }
-            case FrontendMessage.BIND -> onBind(frame);
+            case FrontendMessage.BIND -> {
+                return onBind(frame);
+            }
             case FrontendMessage.EXECUTE -> {
                 return onExecute(frame);
             }
             case FrontendMessage.DESCRIBE -> {
-                var d = (FrontendMessage.Describe) FrontendCodec.decode(frame);
-                if (d.kind() == 'S') {
-                    tracker.expect(ResponseTracker.Kind.DESCRIBE_STATEMENT, d.name()).prepared = statements.get(d.name());
-                } else {
-                    tracker.expect(ResponseTracker.Kind.DESCRIBE_PORTAL, d.name()).portal = portals.get(d.name());
-                }
-                forward(frame);
+                return onDescribe(frame);
             }
             case FrontendMessage.CLOSE -> {
                 var c = (FrontendMessage.Close) FrontendCodec.decode(frame);
-                if (c.kind() == 'S') {
-                    statements.remove(c.name());
-                } else {
-                    portals.remove(c.name());
-                }
-                tracker.expect(ResponseTracker.Kind.CLOSE, c.name());
+                tracker.expect(ResponseTracker.Kind.CLOSE, c.name()).change = names.closed(c.kind(), c.name());
                 forward(frame);
             }
             case FrontendMessage.SYNC -> {
                 skipUntilSync = false;
                 tracker.expect(ResponseTracker.Kind.SYNC, null);
+                names.batchEnded();
                 forward(frame);
             }
             case FrontendMessage.FUNCTION_CALL -> {
@@ -663,32 +660,91 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private boolean onQuery(PgFrame frame) {
+        if (!names.settled()) {
+            return waitForNames(); // EXECUTE and FETCH are judged by what the server holds: wait until that is known
+        }
         String sql = ((FrontendMessage.Query) FrontendCodec.decode(frame)).sql();
-        StatementGate.Statement statement = new StatementGate.Statement(sql, StatementGate.Protocol.SIMPLE, null, null);
+        StatementGate.Statement statement = new StatementGate.Statement(sql, StatementGate.Protocol.SIMPLE, null, null,
+                null, names);
         StatementGate.Decision decision = decide(statement);
         if (decision == null) {
             return false;
         }
-        noteStatement(sql);
+        noteStatement(shown(sql, decision));
         long sequence = ++statementSequence;
         if (decision instanceof StatementGate.Decision.Deny deny) {
             frame.release();
             refused(deny);
-            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, new DeniedStatement(deny.sqlState(), deny.message(), null))
-                    .statement = new StatementContext(sequence);
+            ResponseTracker.Entry entry = tracker.expectDenied(ResponseTracker.Kind.QUERY, null,
+                    new DeniedStatement(deny.sqlState(), deny.message(), null));
+            entry.statement = new StatementContext(sequence);
+            entry.change = names.query(); // the stand-in is a Query too
+            names.batchEnded();
             forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
             return true;
         }
         ResponseTracker.Entry entry = tracker.expect(ResponseTracker.Kind.QUERY, null);
         entry.statement = new StatementContext(sequence);
+        entry.change = names.query();
+        if (decision instanceof StatementGate.Decision.Allow allow && allow.judgement() != null) {
+            entry.effects = names.effects(allow.judgement().effects());
+        }
+        names.batchEnded();
         copySequence = sequence;
         forward(frame);
         return true;
     }
 
+    /** The text the live view shows: for SQL EXECUTE, with the text each prepared statement holds. */
+    private static String shown(String sql, StatementGate.Decision decision) {
+        StatementGate.Summary summary = switch (decision) {
+            case StatementGate.Decision.Allow allow -> allow.summary();
+            case StatementGate.Decision.Deny deny -> deny.summary();
+            case StatementGate.Decision.Pending pending -> null;
+        };
+        return summary == null ? sql : summary.shown(sql);
+    }
+
+    /** The head message waits until the server has answered the changes to the names it uses (it stays queued). */
+    private boolean waitForNames() {
+        namesWaiting = true;
+        clientWaiting = true;
+        return false;
+    }
+
+    /** A change to the names was confirmed or refused: a message waiting for it may go on. */
+    private void namesResolved() {
+        if (!namesWaiting || namesWakeScheduled) {
+            return;
+        }
+        namesWakeScheduled = true;
+        client.eventLoop().execute(() -> {
+            namesWakeScheduled = false;
+            if (!namesWaiting || phase != Phase.READY) {
+                return;
+            }
+            namesWaiting = false;
+            clientWaiting = false;
+            resumeClient(); // it looks again, and waits again if it still cannot tell
+        });
+    }
+
+    /**
+     * Refuses a Bind or Execute of a name the gateway does not know, as PostgreSQL refuses one it does not
+     * have: the client gets the error, the server skips to Sync. Nothing of it reaches the server unjudged.
+     */
+    private void refuseUnknownName(String sqlState, String message) {
+        StatementGate.Decision.Deny deny = new StatementGate.Decision.Deny(sqlState, message, null);
+        record(new StatementGate.Statement("/* " + message + " */", StatementGate.Protocol.EXECUTE, null, null), deny);
+        long sequence = ++statementSequence;
+        refused(deny);
+        denyInExtendedProtocol(PreparedStatements.REFUSED_STAND_IN, deny).statement = new StatementContext(sequence);
+    }
+
     private boolean onParse(PgFrame frame) {
         var parse = (FrontendMessage.Parse) FrontendCodec.decode(frame);
-        StatementGate.Statement statement = new StatementGate.Statement(parse.sql(), StatementGate.Protocol.PARSE, parse.statement(), null);
+        StatementGate.Statement statement = new StatementGate.Statement(parse.sql(), StatementGate.Protocol.PARSE,
+                parse.statement(), null, null, names);
         StatementGate.Decision decision = decide(statement);
         if (decision == null) {
             return false;
@@ -698,12 +754,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             noteStatement(parse.sql());
             long sequence = ++statementSequence;
             refused(deny);
-            statements.remove(parse.statement());
+            // The stand-in fails under the same name: a named statement keeps what it held, the unnamed one is gone.
             denyInExtendedProtocol(parse.statement(), deny).statement = new StatementContext(sequence);
             return true;
         }
-        statements.put(parse.statement(), new PreparedStatement(parse.statement(), parse.sql(), parse.parameterTypes()));
-        tracker.expect(ResponseTracker.Kind.PARSE, parse.statement());
+        StatementGate.Judgement judgement = decision instanceof StatementGate.Decision.Allow allow ? allow.judgement() : null;
+        var prepared = new PreparedStatements.PreparedStatement(parse.statement(), parse.sql(), parse.parameterTypes(), judgement);
+        tracker.expect(ResponseTracker.Kind.PARSE, parse.statement()).change = names.parsed(prepared);
         forward(frame);
         return true;
     }
@@ -717,34 +774,75 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         return entry;
     }
 
-    private void onBind(PgFrame frame) {
+    /** Bind binds what the name holds now; the portal keeps that statement whatever the name holds later. */
+    private boolean onBind(PgFrame frame) {
         var bind = (FrontendMessage.Bind) FrontendCodec.decode(frame);
-        PreparedStatement statement = statements.get(bind.statement());
-        portals.put(bind.portal(), new Portal(bind.portal(), statement, bind));
-        tracker.expect(ResponseTracker.Kind.BIND, bind.portal());
-        forward(frame);
-        if (statement != null && statement.columns == null) {
-            // The engine must know a result's columns to mask and record its rows: ask for them.
-            tracker.expectInternal(ResponseTracker.Kind.DESCRIBE_PORTAL, bind.portal()).portal = portals.get(bind.portal());
-            forward(FrontendCodec.encode(new FrontendMessage.Describe((byte) 'P', bind.portal()), client.alloc()));
+        PreparedStatements.PreparedStatement statement = names.statementAt(bind.statement());
+        if (statement == PreparedStatements.UNCERTAIN) {
+            return waitForNames();
         }
-    }
-
-    private boolean onExecute(PgFrame frame) {
-        var execute = (FrontendMessage.Execute) FrontendCodec.decode(frame);
-        Portal portal = portals.get(execute.portal());
-        PreparedStatement prepared = portal == null ? null : portal.statement;
-        if (prepared == null) {
-            // The server will answer with an error (no such portal); nothing runs.
-            tracker.expect(ResponseTracker.Kind.EXECUTE, execute.portal());
-            forward(frame);
+        if (statement == null) {
+            frame.release();
+            refuseUnknownName(PreparedStatements.UNKNOWN_STATEMENT, "prepared statement \"" + bind.statement()
+                    + "\" does not exist (the gateway does not know it)");
             return true;
         }
+        var portal = new PreparedStatements.Portal(bind.portal(), statement, bind);
+        tracker.expect(ResponseTracker.Kind.BIND, bind.portal()).change = names.bound(portal);
+        forward(frame);
+        if (statement.columns == null) {
+            // The engine must know a result's columns to mask and record its rows: ask for them.
+            tracker.expectInternal(ResponseTracker.Kind.DESCRIBE_PORTAL, bind.portal()).portal = portal;
+            forward(FrontendCodec.encode(new FrontendMessage.Describe((byte) 'P', bind.portal()), client.alloc()));
+        }
+        return true;
+    }
+
+    private boolean onDescribe(PgFrame frame) {
+        var d = (FrontendMessage.Describe) FrontendCodec.decode(frame);
+        if (d.kind() == 'S') {
+            PreparedStatements.PreparedStatement statement = names.statementAt(d.name());
+            if (statement == PreparedStatements.UNCERTAIN) {
+                return waitForNames();
+            }
+            tracker.expect(ResponseTracker.Kind.DESCRIBE_STATEMENT, d.name()).prepared = statement;
+        } else {
+            PreparedStatements.Portal portal = names.portalAt(d.name());
+            if (portal == PreparedStatements.UNCERTAIN_PORTAL) {
+                return waitForNames();
+            }
+            tracker.expect(ResponseTracker.Kind.DESCRIBE_PORTAL, d.name()).portal = portal;
+        }
+        forward(frame);
+        return true;
+    }
+
+    /** Execute runs the portal's statement: judged by the text the server holds for it, with its bind values. */
+    private boolean onExecute(PgFrame frame) {
+        var execute = (FrontendMessage.Execute) FrontendCodec.decode(frame);
+        PreparedStatements.Portal portal = decidingPortal != null ? decidingPortal : names.portalAt(execute.portal());
+        decidingPortal = null;
+        if (portal == PreparedStatements.UNCERTAIN_PORTAL) {
+            return waitForNames();
+        }
+        if (portal == null) {
+            frame.release();
+            refuseUnknownName(PreparedStatements.UNKNOWN_PORTAL, "portal \"" + execute.portal()
+                    + "\" does not exist (the gateway does not know it)");
+            return true;
+        }
+        PreparedStatements.PreparedStatement prepared = portal.statement;
+        ArrayDeque<PreparedStatements.Change> effects = null;
         if (!portal.executed) {
+            StatementGate.Judgement judgement = prepared.judgement;
+            if (judgement != null && judgement.readsNames() && !names.settled()) {
+                return waitForNames();
+            }
             StatementGate.Statement statement = new StatementGate.Statement(prepared.sql, StatementGate.Protocol.EXECUTE,
-                    prepared.name, portal.parameters());
+                    prepared.name, portal.parameters(), judgement, names);
             StatementGate.Decision decision = decide(statement);
             if (decision == null) {
+                decidingPortal = portal; // the decision comes for this portal, whatever its name holds by then
                 return false;
             }
             noteStatement(prepared.sql);
@@ -757,6 +855,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 return true;
             }
             portal.executed = true;
+            if (judgement != null) {
+                effects = names.effects(judgement.effects());
+            }
             if (unattributedBatchError != null) {
                 // The server failed this batch's Parse or Bind already and will skip this Execute.
                 hooks.error(portal.sequence, unattributedBatchError);
@@ -767,6 +868,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         entry.statement = new StatementContext(portal.sequence);
         entry.columns = portal.columns();
         entry.portal = portal;
+        entry.effects = effects;
         copySequence = portal.sequence;
         forward(frame);
         return true;
@@ -785,10 +887,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             frame.release();
             refused(deny);
             tracker.expectDenied(ResponseTracker.Kind.FUNCTION_CALL, null, new DeniedStatement(deny.sqlState(), deny.message(), null));
+            names.batchEnded();
             forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
             return true;
         }
         tracker.expect(ResponseTracker.Kind.FUNCTION_CALL, null);
+        names.batchEnded();
         forward(frame);
         return true;
     }
@@ -891,10 +995,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 byte status = frame.content().getByte(frame.content().readerIndex() + 5);
                 transactionStatus = status;
                 tracker.readyForQuery();
+                names.readyForQuery(status);
                 unattributedBatchError = null;
-                if (status == 'I') {
-                    portals.keySet().removeIf(name -> !name.isEmpty());
-                }
                 toClient(frame);
             }
             case BackendMessage.ERROR_RESPONSE -> onServerError(frame, head);
@@ -939,25 +1041,34 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 deliver(frame, head);
             }
             case BackendMessage.PARSE_COMPLETE, BackendMessage.BIND_COMPLETE, BackendMessage.CLOSE_COMPLETE -> {
-                tracker.pop();
+                ResponseTracker.Entry done = tracker.pop();
+                if (done != null && done.change != null) {
+                    names.confirm(done.change); // the server holds it now (or, for Close, no longer)
+                    done.change = null;
+                }
                 deliver(frame, head);
             }
             case BackendMessage.COMMAND_COMPLETE -> {
-                if (head != null && head.statement != null) {
+                if (head != null && (head.statement != null || head.effects != null)) {
                     var complete = (BackendMessage.CommandComplete) BackendCodec.decode(frame);
-                    hooks.completed(head.statement.sequence(), complete.tag());
+                    if (head.effects != null) {
+                        names.completed(head.effects, complete.tag()); // PREPARE, DEALLOCATE, DISCARD ALL ... took effect
+                    }
+                    if (head.statement != null) {
+                        hooks.completed(head.statement.sequence(), complete.tag());
+                    }
                     if (head.kind == ResponseTracker.Kind.QUERY) {
                         head.columns = null; // the next statement of a multi-statement Query brings its own
                     }
                 }
                 if (head != null && head.kind == ResponseTracker.Kind.EXECUTE) {
-                    tracker.pop();
+                    executeEnded(tracker.pop());
                 }
                 toClient(frame);
             }
             case BackendMessage.EMPTY_QUERY_RESPONSE, BackendMessage.PORTAL_SUSPENDED -> {
                 if (head != null && head.kind == ResponseTracker.Kind.EXECUTE) {
-                    tracker.pop();
+                    executeEnded(tracker.pop());
                 }
                 toClient(frame);
             }
@@ -1096,6 +1207,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /** An Execute's replies ended: changes its SQL would have made and the server did not confirm did not happen. */
+    private void executeEnded(ResponseTracker.Entry entry) {
+        if (entry.effects != null) {
+            names.unconfirmed(entry.effects);
+        }
+    }
+
     private void writeIfAny(ByteBuf message) {
         if (message.isReadable()) {
             send(message);
@@ -1122,6 +1240,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         DeniedStatement denial = head.denial;
         StatementContext statement = head.statement;
         StatementContext failedBatchStatement = null;
+        if (head.name != null && head.name.isEmpty()
+                && (head.kind == ResponseTracker.Kind.PARSE || head.kind == ResponseTracker.Kind.BIND)) {
+            // PostgreSQL releases the unnamed statement (portal) before it parses (binds) the new one.
+            names.unnamedFailed(head.kind == ResponseTracker.Kind.PARSE);
+        }
         if (extended) {
             failedBatchStatement = tracker.errorSkipsToSync();
         }
@@ -1240,6 +1363,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             pending.release();
         }
         tracker.clear();
+        names.clear();
         if (hooks != null) {
             try {
                 hooks.ended(reason);
@@ -1256,69 +1380,5 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         log.debug("session {}: closed: {}", id, reason);
-    }
-
-    // ---------------------------------------------------------------- prepared statements and portals
-
-    static final class PreparedStatement {
-        final String name;
-        final String sql;
-        final List<Integer> parameterTypes;
-        RowDescription columns;
-
-        PreparedStatement(String name, String sql, List<Integer> parameterTypes) {
-            this.name = name;
-            this.sql = sql;
-            this.parameterTypes = parameterTypes;
-        }
-    }
-
-    static final class Portal {
-        final String name;
-        final PreparedStatement statement;
-        final FrontendMessage.Bind bind;
-        RowDescription described;
-        /** Allowed once: further Executes of a suspended portal continue the same statement. */
-        boolean executed;
-        long sequence;
-
-        Portal(String name, PreparedStatement statement, FrontendMessage.Bind bind) {
-            this.name = name;
-            this.statement = statement;
-            this.bind = bind;
-        }
-
-        /** Bind parameters as text for the recording: text-format values as sent, binary ones as hex. */
-        java.util.List<String> parameters() {
-            java.util.List<String> rendered = new java.util.ArrayList<>(bind.values().size());
-            for (int i = 0; i < bind.values().size(); i++) {
-                byte[] value = bind.values().get(i);
-                if (value == null) {
-                    rendered.add(null);
-                } else if (bind.parameterFormat(i) == 0) {
-                    rendered.add(new String(value, java.nio.charset.StandardCharsets.UTF_8));
-                } else {
-                    int type = statement != null && i < statement.parameterTypes.size() ? statement.parameterTypes.get(i) : 0;
-                    rendered.add(BinaryValues.render(type, value));
-                }
-            }
-            return rendered;
-        }
-
-        /** The columns an Execute of this portal returns, with the formats its Bind asked for. */
-        RowDescription columns() {
-            if (described != null) {
-                return described;
-            }
-            if (statement == null || statement.columns == null) {
-                return null;
-            }
-            var fields = statement.columns.fields();
-            var withFormats = new java.util.ArrayList<BackendMessage.Field>(fields.size());
-            for (int i = 0; i < fields.size(); i++) {
-                withFormats.add(fields.get(i).withFormat(bind.resultFormat(i)));
-            }
-            return new RowDescription(withFormats);
-        }
     }
 }

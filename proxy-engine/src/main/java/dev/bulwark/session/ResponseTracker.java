@@ -32,9 +32,13 @@ final class ResponseTracker {
          * Describe of a portal: the portal described, as it was when the Describe was sent (a later
          * Bind may reuse its name before the reply arrives).
          */
-        ClientConnection.Portal portal;
+        PreparedStatements.Portal portal;
         /** For a Describe of a statement: the statement described, as it was when the Describe was sent. */
-        ClientConnection.PreparedStatement prepared;
+        PreparedStatements.PreparedStatement prepared;
+        /** For a Parse, Bind, Close or Query: the change to the session's names its reply confirms. */
+        PreparedStatements.Change change;
+        /** For a Query or Execute whose SQL changes the session's names: each confirmed by its CommandComplete. */
+        ArrayDeque<PreparedStatements.Change> effects;
         /** How this entry's rows are rewritten, once planned. */
         ResultFilter.RowTransform transform;
 
@@ -56,6 +60,11 @@ final class ResponseTracker {
     }
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final PreparedStatements names;
+
+    ResponseTracker(PreparedStatements names) {
+        this.names = names;
+    }
 
     Entry expect(Kind kind, String name) {
         return add(new Entry(kind, name, false, null));
@@ -100,29 +109,48 @@ final class ResponseTracker {
         return false;
     }
 
-    /** ReadyForQuery: drop everything up to and including the entry it ends. */
+    /**
+     * ReadyForQuery: drop everything up to and including the entry it ends. A Query that ended has
+     * dropped the unnamed statement and portal; what else is left unanswered did not happen.
+     */
     void readyForQuery() {
         while (!entries.isEmpty()) {
             Entry entry = entries.pollFirst();
             if (entry.endsWithReadyForQuery()) {
+                names.confirm(entry.change);
+                unanswered(entry);
                 return;
             }
+            unanswered(entry);
+        }
+    }
+
+    /** An entry leaves without (all of) its replies: its unconfirmed changes did not happen. */
+    private void unanswered(Entry entry) {
+        if (entry.change != null) {
+            names.drop(entry.change);
+            entry.change = null;
+        }
+        if (entry.effects != null) {
+            names.unconfirmed(entry.effects);
         }
     }
 
     /**
      * An ErrorResponse in the extended protocol: the failed entry and every entry the server will
-     * skip (up to, not including, the next Sync) get no reply. Returns the first statement among
-     * them, which the error is about when the failed entry was its Parse or Bind.
+     * skip (up to, not including, the next Sync: a Query or FunctionCall before it is skipped too) get
+     * no reply. Returns the first statement among them, which the error is about when the failed entry
+     * was its Parse or Bind.
      */
     StatementContext errorSkipsToSync() {
         StatementContext skipped = null;
         Iterator<Entry> it = entries.iterator();
         while (it.hasNext()) {
             Entry entry = it.next();
-            if (entry.endsWithReadyForQuery()) {
+            if (entry.kind == Kind.SYNC) {
                 return skipped;
             }
+            unanswered(entry);
             if (skipped == null && entry.statement != null) {
                 skipped = entry.statement;
             }

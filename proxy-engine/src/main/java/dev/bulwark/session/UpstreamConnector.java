@@ -66,7 +66,7 @@ import java.util.concurrent.TimeUnit;
  * Errors from the server during login are logged for the operator and turned into a message for
  * the client that names neither the credential nor the upstream user.
  */
-final class UpstreamConnector {
+class UpstreamConnector { // not final: the relay's tests connect to an embedded channel instead
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
     private static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
     /** Startup parameters a client may not pass through: the engine sets them, or they change what a session is. */

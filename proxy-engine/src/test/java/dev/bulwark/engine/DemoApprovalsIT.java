@@ -186,6 +186,30 @@ class DemoApprovalsIT {
     }
 
     @Test
+    void aHeldExecuteRunsTheTextThatWasApproved() throws Exception {
+        // The second Parse of the name fails on the server (42P05): the name keeps the UPDATE, so the request
+        // a reviewer approves and the statement that then runs are both the UPDATE, never "SELECT 1".
+        String update = "UPDATE scratch SET v = v + 1";
+        CompletableFuture<List<dev.bulwark.testing.WireClient.Message>> client = CompletableFuture.supplyAsync(() -> {
+            try (var alice = new dev.bulwark.testing.WireClient("127.0.0.1", demo.port(), "alice", "shop",
+                    demoJson.path("users").path("alice").asText())) {
+                alice.parse("approved", update).sync()
+                        .parse("approved", "SELECT 1").sync()
+                        .bind("", "approved").execute("").sync().flush();
+                return alice.readUntilReady(3);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, clients);
+        ApprovalSummary held = requested(update);
+        assertEquals(update, held.statement());
+        approve(root, held.id(), "binding test");
+        List<dev.bulwark.testing.WireClient.Message> replies = client.get(10, TimeUnit.SECONDS);
+        assertTrue(replies.stream().anyMatch(m -> m.type() == 'C' && m.tag().equals("UPDATE 100")), replies.toString());
+        assertTrue(replies.stream().anyMatch(m -> m.type() == 'E' && "42P05".equals(m.sqlState())), replies.toString());
+    }
+
+    @Test
     void deniedStatementGets42501WithTheReason() throws Exception {
         CompletableFuture<String> client = run("UPDATE scratch SET v = 0");
         ApprovalSummary held = requested("UPDATE scratch SET v = 0");

@@ -75,20 +75,20 @@ final class PolicyCorpusTest {
     static Result run(Case c) {
         Identity identity = IDENTITIES.get(c.as());
         assertNotNull(identity, "unknown identity " + c.as());
-        SessionPolicyState session = new SessionPolicyState();
+        // The session's prepared statements as the server holds them once each allowed setup statement ran.
+        java.util.Map<String, StatementClassification> prepared = new java.util.HashMap<>();
         for (String statement : c.setup() == null ? List.<String>of() : c.setup()) {
-            QueryClassification query = session.resolve(CLASSIFIER.classify(statement));
+            QueryClassification query = SessionPolicyState.resolve(CLASSIFIER.classify(statement), SessionPolicyState.of(prepared));
             if (PolicyEngine.decide(query, identity, TARGET, RULES, DemoRules.UNKNOWN_ACTION) instanceof Verdict.Allow) {
-                session.observe(query);
+                query.statements().forEach(s -> SessionPolicyState.changes(s).forEach(change -> SessionPolicyState.apply(change, prepared)));
             }
         }
         if (c.setupParse() != null) {
-            c.setupParse().forEach((name, text) ->
-                    session.rememberProtocolStatement(name, CLASSIFIER.classifyParse(text)));
+            c.setupParse().forEach((name, text) -> prepared.put(name, SessionPolicyState.union(CLASSIFIER.classifyParse(text))));
         }
         QueryClassification query = "parse".equals(c.protocol()) ? CLASSIFIER.classifyParse(c.sql())
                 : CLASSIFIER.classify(c.sql());
-        query = session.resolve(query);
+        query = SessionPolicyState.resolve(query, SessionPolicyState.of(prepared));
         return new Result(query, PolicyEngine.decide(query, identity, TARGET, RULES, DemoRules.UNKNOWN_ACTION));
     }
 
