@@ -72,7 +72,8 @@ import static java.util.Objects.requireNonNull;
  * of the rule's reviewer groups ({@link Operator#groups()}), and who is not the requester. Quorum N
  * needs N approvals by N different operators (a second vote by the same operator is refused); one
  * deny by any such operator ends it at once. An approval lets exactly that held statement run (WAIT),
- * or exactly one byte-identical retry by the same identity (RETRY).
+ * or exactly one byte-identical retry (text and bind values) by the same subject and issuer, on the
+ * same target, as the same database role (RETRY): everything the reviewer was shown.
  *
  * <p><b>"Your own statement"</b> is decided by comparing the operator's name, case-sensitively, with
  * the requester's subject and with its {@code email} and {@code preferred_username} attributes when
@@ -184,7 +185,7 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
         Approval approval = held.approval();
         String hash = StatementHash.of(held.text(), held.parameters());
         String retryKey = approval.mode() == HoldMode.RETRY
-                ? RetryGrants.key(held.requester().subject(), held.requester().issuer(), held.target(), hash)
+                ? RetryGrants.key(held.requester().subject(), held.requester().issuer(), held.target(), held.role(), hash)
                 : null;
         if (retryKey != null) {
             Optional<RetryGrants.Grant> grant = retryGrants.consume(retryKey, clock.instant());
@@ -281,18 +282,20 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
     }
 
     /**
-     * RETRY mode: whether the identity may run the statement with this hash on this target now, using
-     * up one approval (atomic: two concurrent callers cannot both get true). True only for the same
-     * subject and issuer that asked, the same target, the byte-identical statement and parameters, once,
+     * RETRY mode: whether the identity may run the statement with this hash on this target as this
+     * database role now, using up one approval (atomic: two concurrent callers cannot both get true).
+     * True only for the same subject and issuer that asked, the same target and role, the
+     * byte-identical statement and parameters, once,
      * before the retry window (counted from the approval) has passed. {@link #request} calls this itself
      * for RETRY-mode holds, so a session only needs it when it checks before asking policy again.
      */
-    public boolean consumeRetryApproval(Identity identity, String target, String statementHash) {
+    public boolean consumeRetryApproval(Identity identity, String target, String role, String statementHash) {
         requireNonNull(identity, "identity is null");
         requireNonNull(target, "target is null");
+        requireNonNull(role, "role is null");
         requireNonNull(statementHash, "statementHash is null");
-        boolean used = retryGrants.consume(RetryGrants.key(identity.subject(), identity.issuer(), target, statementHash),
-                clock.instant()).isPresent();
+        boolean used = retryGrants.consume(RetryGrants.key(identity.subject(), identity.issuer(), target, role,
+                statementHash), clock.instant()).isPresent();
         if (used) {
             retriesUsed.incrementAndGet();
         }

@@ -441,23 +441,46 @@ class ApprovalServiceTest {
         decide(handle.id(), Decision.APPROVE, "", BOB);
         String hash = handle.statementHash();
 
-        assertFalse(service.consumeRetryApproval(identity("mallory", "developers"), "orders", hash), "other subject");
+        assertFalse(service.consumeRetryApproval(identity("mallory", "developers"), "orders", "bulwark_rw", hash), "other subject");
         assertFalse(service.consumeRetryApproval(new Identity("alice", Set.of(), "https://other.example.com", "",
-                Fakes.EXPIRES, Map.of()), "orders", hash), "same subject from another issuer");
-        assertFalse(service.consumeRetryApproval(ALICE, "billing", hash), "other target");
-        assertFalse(service.consumeRetryApproval(ALICE, "orders",
+                Fakes.EXPIRES, Map.of()), "orders", "bulwark_rw", hash), "same subject from another issuer");
+        assertFalse(service.consumeRetryApproval(ALICE, "billing", "bulwark_rw", hash), "other target");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_ro", hash), "other database role");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "Bulwark_rw", hash), "role differing in case");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "", hash), "no role");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw",
                 StatementHash.of(DELETE + " ", List.of("2020-01-01"))), "changed text");
-        assertFalse(service.consumeRetryApproval(ALICE, "orders",
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw",
                 StatementHash.of(DELETE, List.of("2030-01-01"))), "changed parameter");
 
-        assertTrue(service.consumeRetryApproval(ALICE, "orders", hash));
-        assertFalse(service.consumeRetryApproval(ALICE, "orders", hash), "once");
+        assertTrue(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash));
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash), "once");
 
         ApprovalHandle next = hold(retry());
         decide(next.id(), Decision.APPROVE, "", BOB);
         time.advance(WINDOW);
-        assertFalse(service.consumeRetryApproval(ALICE, "orders", hash), "after the window");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash), "after the window");
         assertEquals(0, service.stats().retryGrants(), "purged when the window closed");
+    }
+
+    @Test
+    void aRetryApprovalGivenForOneDatabaseRoleDoesNotRunAsAnother() throws Exception {
+        // Issue 24 class 5: approved when asked from a shop_reader session, it ran in a shop_analyst one.
+        Fakes.Frames frames = new Fakes.Frames();
+        ApprovalHandle asked = service.request(Fakes.held("s-1", ALICE, "shop_reader", DELETE, List.of("2020-01-01"),
+                retry(), frames));
+        assertEquals("shop_reader", service.get(asked.id()).orElseThrow().role(), "the reviewer is shown the role");
+        decide(asked.id(), Decision.APPROVE, "", BOB);
+
+        for (String other : List.of("shop_analyst", "SHOP_READER", "shop_reader ", "")) {
+            ApprovalHandle elsewhere = service.request(Fakes.held("s-2", ALICE, other, DELETE, List.of("2020-01-01"),
+                    retry(), frames));
+            assertInstanceOf(Outcome.RetryLater.class, now(elsewhere), "role " + other);
+            assertNotEquals(asked.id(), elsewhere.id(), "a new request is filed for role \"" + other + "\"");
+        }
+        ApprovalHandle same = service.request(Fakes.held("s-3", ALICE, "shop_reader", DELETE, List.of("2020-01-01"),
+                retry(), frames));
+        assertEquals(new Outcome.Approved(List.of("bob")), now(same), "the approved role still may, once");
     }
 
     @Test
@@ -472,7 +495,7 @@ class ApprovalServiceTest {
             for (int i = 0; i < threads; i++) {
                 attempts.add(pool.submit(() -> {
                     go.await();
-                    return service.consumeRetryApproval(ALICE, "orders", handle.statementHash());
+                    return service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", handle.statementHash());
                 }));
             }
             go.countDown();

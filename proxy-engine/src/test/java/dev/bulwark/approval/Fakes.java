@@ -86,7 +86,13 @@ final class Fakes {
 
     static HeldStatement held(String sessionId, Identity requester, String text, List<String> parameters,
             Approval approval, ApprovalRecording recording) {
-        return new HeldStatement(sessionId, requester, "orders", "bulwark_rw", text, parameters,
+        return held(sessionId, requester, "bulwark_rw", text, parameters, approval, recording);
+    }
+
+    /** A held statement that would run as database role {@code role}. */
+    static HeldStatement held(String sessionId, Identity requester, String role, String text, List<String> parameters,
+            Approval approval, ApprovalRecording recording) {
+        return new HeldStatement(sessionId, requester, "orders", role, text, parameters,
                 new RuleRef("bulk-delete", "Bulk deletes need a DBA"),
                 new HeldStatement.Classification("WRITE", List.of("DELETE"), List.of("public.orders")),
                 approval, recording);
