@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNullElse;
  *   socket_mode: "0660"
  *   trust_engine_user: true                 # the engine's own OS user and root are admins
  *   operators:                              # other OS users, first match wins
- *     - { user: alice, role: admin }
+ *     - { user: alice, role: admin, also_known_as: [alice@example.com] }
  *     - { uid: 1001, name: ci-bot, role: viewer }
  *     - { group: dba, role: reviewer }
  *   tcp:
@@ -137,15 +137,28 @@ public record ManagementConfig(
      * @param name the operator name to record (changed_by, decisions); default: the user name
      * @param role what the operator may do
      * @param groups the operator's groups, for approval rules that name reviewer groups (default none)
+     * @param alsoKnownAs the names this person has elsewhere (OIDC subjects, emails, usernames), so that
+     *     the person is recognised as the requester of their own statements and counted once in a
+     *     quorum whether they decide here or on the TLS listener. The operator name and the OS user
+     *     name always count; see {@link dev.bulwark.auth.PersonKeys}.
      */
     public record LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role,
-                                List<String> groups) {
+                                List<String> groups, List<String> alsoKnownAs) {
         public LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role) {
-            this(user, uid, group, gid, name, role, List.of());
+            this(user, uid, group, gid, name, role, List.of(), List.of());
+        }
+
+        public LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role,
+                List<String> groups) {
+            this(user, uid, group, gid, name, role, groups, List.of());
         }
 
         public LocalOperator {
             groups = groups == null ? List.of() : List.copyOf(groups);
+            alsoKnownAs = alsoKnownAs == null ? List.of() : List.copyOf(alsoKnownAs);
+            if (alsoKnownAs.stream().anyMatch(alias -> alias == null || alias.isBlank())) {
+                throw new IllegalArgumentException("management.operators: also_known_as has an empty name");
+            }
             user = blankToNull(user);
             group = blankToNull(group);
             name = blankToNull(name);
