@@ -2,7 +2,9 @@ package dev.bulwark.auth;
 
 import java.text.Normalizer;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,12 +34,23 @@ import static java.util.Objects.requireNonNull;
  * <p><b>Normalized.</b> {@link #normalize}: Unicode NFKC (fullwidth and compatibility forms become
  * plain letters), invisible characters removed (format characters such as zero-width spaces and
  * joiners, bidirectional marks and overrides, soft hyphens, tags, variation selectors, Hangul fillers),
- * controls and all whitespace removed, and full case folding; NFKC again after folding. What is not
- * folded: look-alike letters of other scripts (Cyrillic "а" for Latin "a"); see the README.
+ * controls and all whitespace removed, full case folding (NFKC again after folding), and the Cyrillic
+ * and Greek letters that look like Latin ones (in either case) replaced by them ({@link #LOOK_ALIKES}).
+ * That table is the common cases, not Unicode's whole confusables list; see the README.
  */
 public record PersonKeys(Set<String> keys) {
     /** Claims (and mapped attribute names) that name the person besides the subject. */
     public static final Set<String> NAME_CLAIMS = Set.of("email", "preferred_username");
+    /**
+     * Lower-case Cyrillic and Greek letters (after folding) whose lower- or upper-case form is drawn
+     * like a Latin letter, and that letter: "аlice" with a Cyrillic а, or "ВОВ" in Cyrillic capitals.
+     * Matching too much only refuses a decision, so a letter that looks like two is mapped to one.
+     */
+    static final Map<Integer, Character> LOOK_ALIKES = lookAlikes(
+            // Cyrillic
+            "а=a в=b е=e ё=e һ=h і=i ї=i ј=j к=k ӏ=l м=m н=h о=o р=p с=c ѕ=s т=t у=y х=x ԁ=d ԛ=q ԝ=w ɡ=g ɑ=a ı=i "
+            // Greek
+            + "α=a β=b ε=e ζ=z η=h ι=i κ=k μ=m ν=n ο=o ρ=p τ=t υ=y χ=x ϲ=c ϳ=j");
 
     public PersonKeys {
         keys = Set.copyOf(requireNonNull(keys, "keys is null"));
@@ -94,7 +107,25 @@ public record PersonKeys(Set<String> keys) {
         String folded = visibleOnly(Normalizer.normalize(name, Normalizer.Form.NFKC));
         // Upper then lower folds what lower alone does not (the German sharp s, the final sigma).
         folded = folded.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
-        return visibleOnly(Normalizer.normalize(folded, Normalizer.Form.NFKC));
+        folded = visibleOnly(Normalizer.normalize(folded, Normalizer.Form.NFKC));
+        StringBuilder latin = new StringBuilder(folded.length());
+        folded.codePoints().forEach(c -> {
+            Character plain = LOOK_ALIKES.get(c);
+            if (plain != null) {
+                latin.append(plain.charValue());
+            } else {
+                latin.appendCodePoint(c);
+            }
+        });
+        return latin.toString();
+    }
+
+    private static Map<Integer, Character> lookAlikes(String pairs) {
+        Map<Integer, Character> map = new HashMap<>();
+        for (String pair : pairs.trim().split(" ")) {
+            map.put(pair.codePointAt(0), pair.charAt(pair.length() - 1));
+        }
+        return Map.copyOf(map);
     }
 
     /**

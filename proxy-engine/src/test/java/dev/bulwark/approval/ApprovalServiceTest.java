@@ -290,7 +290,7 @@ class ApprovalServiceTest {
     private static final List<String> BOB_VARIANTS = List.of("Bob", "BOB", "bob ", " bob", "bob\t", "b ob",
             "bob\u200B", "b\u200Dob", "b\u200Cob", "\u200Fbob", "\u200Ebob", "\u202Ebob", "\u2066bob\u2069",
             "bo\u00ADb", "bob\uFE0F", "bob\u2060", "\uFEFFbob", "\uFF42\uFF4F\uFF42", "\uFF22\uFF4F\uFF42\u200B",
-            "bob\u00A0", "bob\u3000", "bob\uDB40\uDC62");
+            "bob\u00A0", "bob\u3000", "bob\uDB40\uDC62", "\u0412\u041E\u0412", "b\u03BFb", "b\u043Eb");
 
     @Test
     void noSpellingOfTheRequestersNameDecidesTheirStatement() throws Exception {

@@ -326,7 +326,8 @@ class DemoApprovalsIT {
     void noSpellingOfAliceDecidesAlicesStatement() throws Exception {
         CompletableFuture<String> client = run("UPDATE scratch SET v = v + 3");
         ApprovalSummary held = requested("UPDATE scratch SET v = v + 3");
-        List<String> visible = List.of("Alice", "ALICE", "aLiCe", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "\uFF21lice");
+        List<String> visible = List.of("Alice", "ALICE", "aLiCe", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "\uFF21lice",
+                "\u0430lice", "\u0410LI\u0421\u0415");
         for (String subject : visible) {
             try (ManagementClient alice = operator(subject, "dba")) {
                 for (boolean approve : List.of(true, false)) {
