@@ -1,5 +1,6 @@
 package dev.bulwark.management;
 
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.model.OperatorRole;
 
 import java.nio.file.Path;
@@ -155,13 +156,18 @@ public record ManagementConfig(
 
         public LocalOperator {
             groups = groups == null ? List.of() : List.copyOf(groups);
-            alsoKnownAs = alsoKnownAs == null ? List.of() : List.copyOf(alsoKnownAs);
-            if (alsoKnownAs.stream().anyMatch(alias -> alias == null || alias.isBlank())) {
+            if (alsoKnownAs != null && alsoKnownAs.stream().anyMatch(alias -> alias == null || alias.isBlank())) {
                 throw new IllegalArgumentException("management.operators: also_known_as has an empty name");
             }
+            alsoKnownAs = alsoKnownAs == null ? List.of() : List.copyOf(alsoKnownAs);
             user = blankToNull(user);
             group = blankToNull(group);
             name = blankToNull(name);
+            // Such a name would read as someone else's in audit trails (tokens with one are refused too).
+            if (name != null && PersonKeys.hasInvisible(name) || alsoKnownAs.stream().anyMatch(PersonKeys::hasInvisible)) {
+                throw new IllegalArgumentException(
+                        "management.operators: a name or also_known_as has invisible or control characters");
+            }
             int selectors = (user == null ? 0 : 1) + (uid == null ? 0 : 1) + (group == null ? 0 : 1) + (gid == null ? 0 : 1);
             if (selectors != 1) {
                 throw new IllegalArgumentException(

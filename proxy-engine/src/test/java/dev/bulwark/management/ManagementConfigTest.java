@@ -85,6 +85,8 @@ class ManagementConfigTest {
         assertMessage("exactly one of user, uid, group, gid", "operators: [ { user: a, uid: 1, role: admin } ]");
         assertMessage("needs a role", "operators: [ { user: a } ]");
         assertMessage("also_known_as has an empty name", "operators: [ { user: a, role: admin, also_known_as: [\" \"] } ]");
+        assertMessage("invisible or control characters", "operators: [ { user: a, role: admin, name: \"ops\\u200B\" } ]");
+        assertMessage("invisible or control characters", "operators: [ { user: a, role: admin, also_known_as: [\"bob \"] } ]");
         assertMessage("management.tcp.certificate", "tcp: { enabled: true }");
     }
 
