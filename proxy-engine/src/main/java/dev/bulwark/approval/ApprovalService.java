@@ -1,6 +1,8 @@
 package dev.bulwark.approval;
 
 import dev.bulwark.auth.Identity;
+import dev.bulwark.auth.PersonKeys;
+import dev.bulwark.management.AuthenticatedOperator;
 import dev.bulwark.management.ManagementBackend;
 import dev.bulwark.model.ApprovalDecision;
 import dev.bulwark.model.ApprovalState;
@@ -69,18 +71,18 @@ import static java.util.Objects.requireNonNull;
  * be called from a Netty event loop. Outcome futures complete on the thread that ended the wait.
  *
  * <p><b>Who may decide.</b> An operator with role reviewer or admin (never viewer) who belongs to one
- * of the rule's reviewer groups ({@link Operator#groups()}), and who is not the requester. Quorum N
- * needs N approvals by N different operators (a second vote by the same operator is refused); one
- * deny by any such operator ends it at once. An approval lets exactly that held statement run (WAIT),
- * or exactly one byte-identical retry by the same identity (RETRY).
+ * of the rule's reviewer groups ({@link Operator#groups()}), whose token has not expired, and who is
+ * not the requester. Quorum N needs N approvals by N different people (a second vote by the same
+ * person, under whatever account, is refused); one deny by any such operator ends it at once. An approval lets exactly that held statement run (WAIT),
+ * or exactly one byte-identical retry (text and bind values) by the same subject and issuer, on the
+ * same target, as the same database role (RETRY): everything the reviewer was shown.
  *
- * <p><b>"Your own statement"</b> is decided by comparing the operator's name, case-sensitively, with
- * the requester's subject and with its {@code email} and {@code preferred_username} attributes when
- * the claim mapping provides them. Caveat: operators and clients may be vouched for by different
- * issuers (a Unix account on the management socket, an OIDC subject on the wire), so the same person
- * can carry two unrelated names and is then not recognised; and a same name from another issuer is
- * refused although it may be someone else (the safe side). Deployments that need the guarantee must
- * name operators as their OIDC subjects (operator tokens from the same issuer do that).
+ * <p><b>"The same person"</b> is decided by {@link PersonKeys} alone: the requester's names (subject,
+ * email, preferred_username) and the reviewer's (a token's subject and the same claims, or a Unix
+ * operator's name, OS user and configured {@code also_known_as}), normalized (case, whitespace,
+ * NFKC, invisible characters); any name in common makes them the same person, whatever the issuers
+ * (the safe side: it can only refuse a decision). A reviewer who is the requester may neither approve
+ * nor deny; a reviewer who is the same person as an earlier approver does not count again.
  *
  * <p><b>Persistence.</b> Every request is saved as a pending row and its end through
  * {@link Store#decideApproval} with a decision document of every reviewer's decision. Intermediate
@@ -184,7 +186,7 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
         Approval approval = held.approval();
         String hash = StatementHash.of(held.text(), held.parameters());
         String retryKey = approval.mode() == HoldMode.RETRY
-                ? RetryGrants.key(held.requester().subject(), held.requester().issuer(), held.target(), hash)
+                ? RetryGrants.key(held.requester().subject(), held.requester().issuer(), held.target(), held.role(), hash)
                 : null;
         if (retryKey != null) {
             Optional<RetryGrants.Grant> grant = retryGrants.consume(retryKey, clock.instant());
@@ -281,18 +283,20 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
     }
 
     /**
-     * RETRY mode: whether the identity may run the statement with this hash on this target now, using
-     * up one approval (atomic: two concurrent callers cannot both get true). True only for the same
-     * subject and issuer that asked, the same target, the byte-identical statement and parameters, once,
+     * RETRY mode: whether the identity may run the statement with this hash on this target as this
+     * database role now, using up one approval (atomic: two concurrent callers cannot both get true).
+     * True only for the same subject and issuer that asked, the same target and role, the
+     * byte-identical statement and parameters, once,
      * before the retry window (counted from the approval) has passed. {@link #request} calls this itself
      * for RETRY-mode holds, so a session only needs it when it checks before asking policy again.
      */
-    public boolean consumeRetryApproval(Identity identity, String target, String statementHash) {
+    public boolean consumeRetryApproval(Identity identity, String target, String role, String statementHash) {
         requireNonNull(identity, "identity is null");
         requireNonNull(target, "target is null");
+        requireNonNull(role, "role is null");
         requireNonNull(statementHash, "statementHash is null");
-        boolean used = retryGrants.consume(RetryGrants.key(identity.subject(), identity.issuer(), target, statementHash),
-                clock.instant()).isPresent();
+        boolean used = retryGrants.consume(RetryGrants.key(identity.subject(), identity.issuer(), target, role,
+                statementHash), clock.instant()).isPresent();
         if (used) {
             retriesUsed.incrementAndGet();
         }
@@ -308,10 +312,12 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
      * (viewer, not in a reviewer group, own statement, second vote).
      */
     @Override
-    public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason, Operator by) {
+    public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason,
+            AuthenticatedOperator reviewer) {
         requireNonNull(approvalId, "approvalId is null");
         requireNonNull(decision, "decision is null");
-        requireNonNull(by, "by is null");
+        requireNonNull(reviewer, "reviewer is null");
+        Operator by = reviewer.operator();
         String why = reason == null ? "" : reason.strip();
         if (why.length() > MAX_REASON_CHARS) {
             return CompletableFuture.failedFuture(ManagementException.badRequest(
@@ -327,7 +333,13 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
             if (pending.state != ApprovalState.PENDING) {
                 return CompletableFuture.failedFuture(alreadyEnded(approvalId, pending.state));
             }
-            String forbidden = refusal(pending, decision, by);
+            // Under the monitor, at the moment the decision would count: a token expiring while the
+            // request travelled does not decide.
+            if (reviewer.expiredAt(clock.instant())) {
+                return CompletableFuture.failedFuture(new ManagementException(ErrorCode.SIGNED_OUT,
+                        "signed out: your operator token has expired; sign in again with a new token"));
+            }
+            String forbidden = refusal(pending, decision, reviewer);
             if (forbidden != null) {
                 return CompletableFuture.failedFuture(new ManagementException(ErrorCode.FORBIDDEN, forbidden));
             }
@@ -342,6 +354,7 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
                 end(pending, ApprovalState.DENIED, outcome, by.name(), why, "denied by " + by.name());
             } else {
                 pending.approvers.add(by.name());
+                pending.approverPeople.add(reviewer.person());
                 int count = pending.approvers.size();
                 frame(pending, FramePayload.ApprovalState.GRANTED, by.name(),
                         quorum == 1 ? why : "approval " + count + " of " + quorum + (why.isEmpty() ? "" : ": " + why));
@@ -566,31 +579,26 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
     }
 
     /** Why this operator may not make this decision, null when they may. Caller holds the monitor. */
-    private static String refusal(PendingApproval pending, Decision decision, Operator by) {
+    private static String refusal(PendingApproval pending, Decision decision, AuthenticatedOperator reviewer) {
+        Operator by = reviewer.operator();
         String verb = decision == Decision.APPROVE ? "approve" : "deny";
         if (!by.role().includes(OperatorRole.REVIEWER)) {
             return "a " + by.role().name().toLowerCase(Locale.ROOT)
                     + " cannot approve or deny statements; that needs the reviewer or admin role";
         }
-        if (isRequester(by, pending.held.requester())) {
+        if (reviewer.person().samePerson(pending.requesterPerson)) {
             return "you cannot " + verb + " your own statement";
         }
         List<String> groups = pending.held.approval().reviewerGroups();
         if (groups.stream().noneMatch(by.groups()::contains)) {
             return "approval needs a member of " + Texts.groups(groups);
         }
-        if (decision == Decision.APPROVE && pending.approvers.contains(by.name())) {
+        if (decision == Decision.APPROVE
+                && pending.approverPeople.stream().anyMatch(earlier -> earlier.samePerson(reviewer.person()))) {
             return "you have already approved this statement; it needs " + pending.held.approval().quorum()
                     + " approvals by different reviewers";
         }
         return null;
-    }
-
-    private static boolean isRequester(Operator by, Identity requester) {
-        String name = by.name();
-        return name.equals(requester.subject())
-                || requester.attribute("email").map(name::equals).orElse(false)
-                || requester.attribute("preferred_username").map(name::equals).orElse(false);
     }
 
     /** Counts the request in; returns why not when a limit is reached. Caller holds {@link #admission}. */

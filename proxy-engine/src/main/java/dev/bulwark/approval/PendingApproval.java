@@ -1,5 +1,6 @@
 package dev.bulwark.approval;
 
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.model.ApprovalDecision;
 import dev.bulwark.model.ApprovalState;
 import dev.bulwark.model.ApprovalSummary;
@@ -28,6 +29,8 @@ final class PendingApproval {
     final String retryKey;
     /** Completed (outside the monitor) once the approval ends. */
     final CompletableFuture<Outcome> settled = new CompletableFuture<>();
+    /** Who asked, as a person: no reviewer who is the same person may decide. */
+    final PersonKeys requesterPerson;
     /** Reviewers see the bind values too: what they approve is what runs. */
     private final String reviewText;
 
@@ -35,6 +38,8 @@ final class PendingApproval {
     ApprovalState state = ApprovalState.PENDING;
     final List<ApprovalDecision> decisions = new ArrayList<>();
     final Set<String> approvers = new LinkedHashSet<>();
+    /** The people who approved so far (the quorum counts people, {@link #approvers} their names). */
+    final List<PersonKeys> approverPeople = new ArrayList<>();
     Timers.Cancellable timer;
     /** The last store write of this approval; the next one runs after it. */
     CompletableFuture<Void> storeTail = CompletableFuture.completedFuture(null);
@@ -46,6 +51,7 @@ final class PendingApproval {
         this.requestedAt = requireNonNull(requestedAt, "requestedAt is null");
         this.expiresAt = requestedAt.plus(held.approval().timeout());
         this.retryKey = retryKey;
+        this.requesterPerson = held.requester().person();
         this.reviewText = Texts.forReview(held.text(), held.parameters());
     }
 

@@ -11,8 +11,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Approvals of RETRY-mode requests, waiting to be used by a retry of the same statement. Keyed by
- * requester (subject and issuer), target and statement hash; each grant is used at most once, and
- * only before its deadline. All methods are atomic.
+ * everything the reviewer was shown about who runs what where: the requester (exact subject and
+ * issuer), the target, the database role the statement runs as, and the statement hash (text and
+ * bind values). A retry that differs in any of them finds no grant: an approval given for a
+ * {@code shop_reader} session does not run in a {@code shop_analyst} one. Each grant is used at most
+ * once, and only before its deadline. All methods are atomic.
  */
 final class RetryGrants {
     record Grant(String approvalId, Instant deadline, List<String> approvers) {
@@ -56,9 +59,9 @@ final class RetryGrants {
     }
 
     /** The key: every part length-prefixed, so parts cannot run into each other. */
-    static String key(String subject, String issuer, String target, String statementHash) {
+    static String key(String subject, String issuer, String target, String role, String statementHash) {
         StringBuilder key = new StringBuilder();
-        for (String part : List.of(subject, issuer, target, statementHash)) {
+        for (String part : List.of(subject, issuer, target, role, statementHash)) {
             key.append(part.length()).append(':').append(part);
         }
         return key.toString();

@@ -33,6 +33,8 @@ public final class AuthenticationException extends RuntimeException {
         AUDIENCE_NOT_ACCEPTED(INVALID_PASSWORD, "token audience not accepted"),
         NO_EXPIRY(INVALID_PASSWORD, "token has no expiry"),
         NO_SUBJECT(INVALID_PASSWORD, "token has no subject"),
+        /** Invisible, control or bidirectional characters, or whitespace at an end: it would read as someone else. */
+        SUBJECT_UNREADABLE(INVALID_PASSWORD, "token subject has invisible or control characters"),
         /** The issuer's keys could not be fetched: the token may be fine, we cannot tell. */
         KEYS_UNAVAILABLE(INVALID_AUTHORIZATION, "token issuer keys unavailable"),
         /** The identity has no grant for the target (or role) it asked for; the message is per case. */

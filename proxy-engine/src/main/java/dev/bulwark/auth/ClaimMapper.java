@@ -70,6 +70,17 @@ final class ClaimMapper {
         return attributes;
     }
 
+    /** The top-level string claims of these names that are present and not empty, by claim name. */
+    static Map<String, String> names(Map<String, Object> claims, Set<String> names) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (String name : names) {
+            if (claims.get(name) instanceof String value && !value.isEmpty()) {
+                found.put(name, value);
+            }
+        }
+        return found;
+    }
+
     private static String scalar(Object value) {
         return switch (value) {
             case String text -> text;

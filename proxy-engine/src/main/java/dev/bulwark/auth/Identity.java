@@ -18,6 +18,9 @@ import static java.util.Objects.requireNonNull;
  * @param tokenId the token's {@code jti}, or an empty string when it has none
  * @param expiresAt when the token, and so the session, expires
  * @param attributes extra claims mapped for rules (string values only)
+ * @param names the other names the token gives the person ({@code email}, {@code preferred_username}
+ *     claims, by claim name), whatever the rule mapping; only for telling whether two identities are
+ *     the same person ({@link PersonKeys}), never for policy
  */
 public record Identity(
         String subject,
@@ -25,7 +28,14 @@ public record Identity(
         String issuer,
         String tokenId,
         Instant expiresAt,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        Map<String, String> names) {
+
+    /** An identity without other names. */
+    public Identity(String subject, Set<String> groups, String issuer, String tokenId, Instant expiresAt,
+            Map<String, String> attributes) {
+        this(subject, groups, issuer, tokenId, expiresAt, attributes, Map.of());
+    }
 
     public Identity {
         requireNonNull(subject, "subject is null");
@@ -34,6 +44,12 @@ public record Identity(
         requireNonNull(tokenId, "tokenId is null");
         requireNonNull(expiresAt, "expiresAt is null");
         attributes = Map.copyOf(requireNonNull(attributes, "attributes is null"));
+        names = Map.copyOf(requireNonNull(names, "names is null"));
+    }
+
+    /** The names this identity is known by, normalized, for "is this the same person". */
+    public PersonKeys person() {
+        return PersonKeys.of(this);
     }
 
     public boolean inGroup(String group) {

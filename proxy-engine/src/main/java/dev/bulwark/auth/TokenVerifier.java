@@ -43,7 +43,10 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@code exp} (required), {@code nbf}, {@code iat} with the issuer's clock skew ("token expired",
  *       "token not yet valid", "token issued in the future");
  *   <li>{@code aud} contains the issuer's {@code audience} ("token audience not accepted");
- *   <li>the subject claim is a non-empty string ("token has no subject").
+ *   <li>the subject claim is a non-empty string ("token has no subject") without invisible,
+ *       control or bidirectional characters or whitespace at either end ("token subject has invisible or
+ *       control characters"; {@link PersonKeys#hasInvisible}): such a subject would read as another
+ *       person's in audit trails, the console and policy rules.
  * </ol>
  * All of these are SQLSTATE 28P01. When the issuer's keys cannot be fetched at all the answer is 28000
  * "token issuer keys unavailable".
@@ -240,6 +243,9 @@ public final class TokenVerifier implements AutoCloseable {
         if (subject == null) {
             throw new AuthenticationException(Reason.NO_SUBJECT);
         }
+        if (PersonKeys.hasInvisible(subject)) {
+            throw new AuthenticationException(Reason.SUBJECT_UNREADABLE);
+        }
         String tokenId = claims.getJWTID();
         return new Identity(
                 subject,
@@ -247,7 +253,8 @@ public final class TokenVerifier implements AutoCloseable {
                 config.issuer(),
                 tokenId == null ? "" : tokenId,
                 expiresAt,
-                ClaimMapper.attributes(all, config.attributeClaims()));
+                ClaimMapper.attributes(all, config.attributeClaims()),
+                ClaimMapper.names(all, PersonKeys.NAME_CLAIMS));
     }
 
     private static Instant instant(JWTClaimsSet claims, String name) {

@@ -29,6 +29,7 @@ import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 import dev.bulwark.management.ManagementBackend;
 import dev.bulwark.management.ManagementServer;
+import dev.bulwark.management.AuthenticatedOperator;
 import dev.bulwark.management.OperatorAuthenticator;
 import dev.bulwark.model.VerdictAction;
 import dev.bulwark.recording.Recorder;
@@ -193,10 +194,13 @@ public final class Engine implements AutoCloseable {
         operatorVerifier = new TokenVerifier(new AuthConfig(issuers, List.of(), config.auth().maxTokenBytes()), blocking);
         operatorVerifier.preload();
         TokenVerifier verifier = operatorVerifier;
+        // The token's expiry ends the connection's rights; its subject, email and username claims say
+        // which person it is (the same keys a client's token gives), for approvals.
         return token -> verifier.verify(token).thenApply(identity -> {
             OperatorRole role = tcp.roles().roleFor(identity.groups()).orElseThrow(() ->
                     new ManagementException(ErrorCode.FORBIDDEN, "no operator role for this identity"));
-            return new Operator(identity.subject(), role, identity.sortedGroups());
+            return new AuthenticatedOperator(new Operator(identity.subject(), role, identity.sortedGroups()),
+                    identity.person(), Optional.of(identity.expiresAt()));
         });
     }
 

@@ -40,7 +40,8 @@ public final class EngineManagementBackend {
         }
 
         @Override
-        public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason, Operator by) {
+        public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason,
+                dev.bulwark.management.AuthenticatedOperator by) {
             return CompletableFuture.failedFuture(ManagementException.notFound("no approval \"" + approvalId + "\""));
         }
     };

@@ -124,9 +124,12 @@ public record ManagementBackend(
         /**
          * Records a reviewer's decision and returns the approval as it now stands. Fails with
          * not_found, with conflict when it is no longer pending, with forbidden when the reviewer
-         * may not decide it (their own request, a second vote). Publishes {@link EventHub#approvalChanged}.
+         * may not decide it (their own request, a second vote by the same person), with signed_out when
+         * the reviewer's token has expired by the time the decision is made. Publishes
+         * {@link EventHub#approvalChanged}.
          */
-        CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason, Operator by);
+        CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason,
+                AuthenticatedOperator by);
     }
 
     /** The recording store, read side. */

@@ -1,5 +1,6 @@
 package dev.bulwark.management;
 
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.model.OperatorRole;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import static java.util.Objects.requireNonNullElse;
  *   socket_mode: "0660"
  *   trust_engine_user: true                 # the engine's own OS user and root are admins
  *   operators:                              # other OS users, first match wins
- *     - { user: alice, role: admin }
+ *     - { user: alice, role: admin, also_known_as: [alice@example.com] }
  *     - { uid: 1001, name: ci-bot, role: viewer }
  *     - { group: dba, role: reviewer }
  *   tcp:
@@ -137,18 +138,36 @@ public record ManagementConfig(
      * @param name the operator name to record (changed_by, decisions); default: the user name
      * @param role what the operator may do
      * @param groups the operator's groups, for approval rules that name reviewer groups (default none)
+     * @param alsoKnownAs the names this person has elsewhere (OIDC subjects, emails, usernames), so that
+     *     the person is recognised as the requester of their own statements and counted once in a
+     *     quorum whether they decide here or on the TLS listener. The operator name and the OS user
+     *     name always count; see {@link dev.bulwark.auth.PersonKeys}.
      */
     public record LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role,
-                                List<String> groups) {
+                                List<String> groups, List<String> alsoKnownAs) {
         public LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role) {
-            this(user, uid, group, gid, name, role, List.of());
+            this(user, uid, group, gid, name, role, List.of(), List.of());
+        }
+
+        public LocalOperator(String user, Integer uid, String group, Integer gid, String name, OperatorRole role,
+                List<String> groups) {
+            this(user, uid, group, gid, name, role, groups, List.of());
         }
 
         public LocalOperator {
             groups = groups == null ? List.of() : List.copyOf(groups);
+            if (alsoKnownAs != null && alsoKnownAs.stream().anyMatch(alias -> alias == null || alias.isBlank())) {
+                throw new IllegalArgumentException("management.operators: also_known_as has an empty name");
+            }
+            alsoKnownAs = alsoKnownAs == null ? List.of() : List.copyOf(alsoKnownAs);
             user = blankToNull(user);
             group = blankToNull(group);
             name = blankToNull(name);
+            // Such a name would read as someone else's in audit trails (tokens with one are refused too).
+            if (name != null && PersonKeys.hasInvisible(name) || alsoKnownAs.stream().anyMatch(PersonKeys::hasInvisible)) {
+                throw new IllegalArgumentException(
+                        "management.operators: a name or also_known_as has invisible or control characters");
+            }
             int selectors = (user == null ? 0 : 1) + (uid == null ? 0 : 1) + (group == null ? 0 : 1) + (gid == null ? 0 : 1);
             if (selectors != 1) {
                 throw new IllegalArgumentException(

@@ -14,7 +14,6 @@ import dev.bulwark.model.Event;
 import dev.bulwark.model.EventTopic;
 import dev.bulwark.model.ManagementException;
 import dev.bulwark.model.ManagementJson;
-import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 import dev.bulwark.model.ProtocolVersion;
 import io.netty.channel.Channel;
@@ -32,6 +31,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,7 +62,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     |    |   `-&gt; AUTHENTICATING --- token accepted -----------'
  *     |    `------------------- token refused (3 strikes: close)
  *     `-- hello_timeout_seconds without a hello: close
+ *
+ *  READY --- the operator token's exp passes ---&gt; SIGNED_OUT (one signed_out error, then close)
  * </pre>
+ *
+ * <p><b>Expiry.</b> A TLS operator's rights end when its token expires, as a client session's do.
+ * A token already expired when the hello is checked is refused. At {@code exp} a timer signs the
+ * connection out: subscriptions end (no event is written after it), one uncorrelated
+ * {@link ErrorCode#SIGNED_OUT} error goes out and the connection closes. Because a timer may fire a
+ * little late, every request, every reply of a request that was in flight, every event batch and
+ * every streamed export batch also checks the clock itself; a decision that reaches the approval
+ * service is checked again there. There is no re-authentication on a connection: a second hello is
+ * refused, so a console signs in again on a new connection with a new token.
  *
  * Before READY every request but hello is answered unauthorized; in READY each request needs the
  * role {@link OperatorRole#requiredFor} names, or it is answered forbidden. Neither reaches the
@@ -78,7 +90,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
 
     enum Transport { UNIX, TLS }
 
-    private enum State { AWAITING_HELLO, AUTHENTICATING, READY }
+    private enum State { AWAITING_HELLO, AUTHENTICATING, READY, SIGNED_OUT }
 
     /**
      * One event subscription. The hub's thread puts events in the inbox and schedules at most one
@@ -107,7 +119,10 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     private ChannelHandlerContext ctx;
     private String label;
     private State state = State.AWAITING_HELLO;
-    private Operator operator;
+    private AuthenticatedOperator operator;
+    /** Set on the event loop at sign-out; read by export batches written from other threads. */
+    private volatile boolean signedOut;
+    private ScheduledFuture<?> expiryTimer;
     private long nextSubscription = 1;
     private int inFlight;
     private int failedHellos;
@@ -167,6 +182,9 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext context) {
         if (helloTimeout != null) {
             helloTimeout.cancel(false);
+        }
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
         }
         for (Subscription subscription : subscriptions.values()) {
             subscription.registration.close();
@@ -235,6 +253,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
             case AUTHENTICATING -> reply(EngineMessage.ErrorReply.of(message.id(), ErrorCode.UNAUTHORIZED,
                     "the hello is still being checked; wait for its reply"));
             case READY -> authorized(message);
+            case SIGNED_OUT -> reply(signedOutError(message.id()));
         }
     }
 
@@ -249,7 +268,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         switch (transport) {
             case UNIX -> {
                 Optional<PeerCredentials> peer = peerCredentials();
-                Optional<Operator> local = peer.flatMap(credentials ->
+                Optional<AuthenticatedOperator> local = peer.flatMap(credentials ->
                         server.peerOperators().resolve(credentials.uid(), credentials.gids()[0]));
                 if (local.isEmpty()) {
                     String who = peer.map(credentials -> "uid " + credentials.uid()).orElse("an unknown user");
@@ -265,7 +284,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
                     return;
                 }
                 state = State.AUTHENTICATING;
-                CompletableFuture<Operator> verified;
+                CompletableFuture<AuthenticatedOperator> verified;
                 try {
                     verified = server.authenticator().authenticate(hello.token());
                 } catch (RuntimeException e) {
@@ -283,6 +302,12 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
                                 LOG.warn("management {}: refused a token ({}): {}", label, client,
                                         failure == null ? "no operator" : unwrap(failure).getClass().getSimpleName());
                                 refuseHello(hello.id(), "the token was not accepted");
+                            } else if (found.expiresAt().isEmpty() || found.expiredAt(Instant.now())) {
+                                // The verifier allows clock skew past exp; a connection's rights end at exp.
+                                state = State.AWAITING_HELLO;
+                                LOG.warn("management {}: refused an expired token of {} ({})", label, found.name(), client);
+                                refuseHello(hello.id(), found.expiresAt().isEmpty()
+                                        ? "the token was not accepted" : "the token has expired; sign in with a new one");
                             } else {
                                 welcome(hello, found, client);
                             }
@@ -304,13 +329,74 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void welcome(ClientMessage.Hello hello, Operator found, String client) {
+    private void welcome(ClientMessage.Hello hello, AuthenticatedOperator found, String client) {
         state = State.READY;
         operator = found;
         helloTimeout.cancel(false);
         decoder.maxLength(server.config().maxLineBytes());
-        LOG.info("management {}: {} ({}) connected with {}", label, found.name(), found.role().name().toLowerCase(), client);
-        reply(new EngineMessage.Welcome(hello.id(), ProtocolVersion.CURRENT, server.engineVersion(), found));
+        found.expiresAt().ifPresent(expiry -> {
+            long delay = Math.max(0, Duration.between(Instant.now(), expiry).toMillis() + 1);
+            expiryTimer = ctx.executor().schedule(this::expiryDue, delay, TimeUnit.MILLISECONDS);
+        });
+        LOG.info("management {}: {} ({}) connected with {}{}", label, found.name(),
+                found.operator().role().name().toLowerCase(), client,
+                found.expiresAt().map(expiry -> ", token valid until " + expiry).orElse(""));
+        reply(new EngineMessage.Welcome(hello.id(), ProtocolVersion.CURRENT, server.engineVersion(), found.operator()));
+    }
+
+    /** The expiry timer fired; it may fire a moment early by the wall clock, so look again. */
+    private void expiryDue() {
+        if (state != State.READY) {
+            return;
+        }
+        Instant now = Instant.now();
+        if (operator.expiredAt(now)) {
+            signOut();
+        } else {
+            long delay = Math.max(1, Duration.between(now, operator.expiresAt().orElseThrow()).toMillis() + 1);
+            expiryTimer = ctx.executor().schedule(this::expiryDue, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether the operator's rights have ended; signs the connection out the first time it finds so. */
+    private boolean expired() {
+        if (state == State.SIGNED_OUT) {
+            return true;
+        }
+        if (state == State.READY && operator.expiredAt(Instant.now())) {
+            signOut();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The token expired: end every subscription (queued events are dropped with them), stop reading,
+     * say so once, and close. Replies of requests still in flight are not sent.
+     */
+    private void signOut() {
+        if (state == State.SIGNED_OUT) {
+            return;
+        }
+        state = State.SIGNED_OUT;
+        signedOut = true;
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+        }
+        for (Subscription subscription : subscriptions.values()) {
+            subscription.registration.close();
+            subscription.inbox.clear();
+        }
+        subscriptions.clear();
+        ctx.channel().config().setAutoRead(false);
+        LOG.info("management {}: {} signed out: the token expired at {}", label, operator.name(),
+                operator.expiresAt().orElseThrow());
+        reply(signedOutError(null)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private EngineMessage.ErrorReply signedOutError(Long id) {
+        return EngineMessage.ErrorReply.of(id, ErrorCode.SIGNED_OUT, "signed out: the operator token expired at "
+                + operator.expiresAt().map(Instant::toString).orElse("?") + "; sign in again with a new token");
     }
 
     private void refuseHello(long id, String message) {
@@ -322,12 +408,17 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     }
 
     private void authorized(ClientMessage message) {
+        if (expired()) {
+            reply(signedOutError(message.id()));
+            return;
+        }
         OperatorRole required = OperatorRole.requiredFor(message);
-        if (!operator.role().includes(required)) {
+        OperatorRole role = operator.operator().role();
+        if (!role.includes(required)) {
             LOG.info("management {}: {} may not {}", label, operator.name(), typeName(message));
             reply(EngineMessage.ErrorReply.of(message.id(), ErrorCode.FORBIDDEN, typeName(message) + " needs the "
                     + required.name().toLowerCase() + " role; " + operator.name() + " is "
-                    + operator.role().name().toLowerCase()));
+                    + role.name().toLowerCase()));
             return;
         }
         LOG.debug("management {}: {} {}", label, operator.name(), typeName(message));
@@ -349,6 +440,11 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
             ctx.channel().config().setAutoRead(true);
         }
         if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (expired()) {
+            // Answered after the expiry: what it would show is no longer the operator's to see.
+            reply(signedOutError(message.id()));
             return;
         }
         reply(failure == null ? result : errorFor(message, unwrap(failure)));
@@ -413,9 +509,13 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     @Override
     public ManagementBackend.LineSink auditSink(long requestId) {
         Channel channel = ctx.channel();
+        AuthenticatedOperator exporter = operator;
         return lines -> {
             if (!channel.isActive()) {
                 throw new IOException("the operator's connection is closed");
+            }
+            if (signedOut || exporter.expiredAt(Instant.now())) {
+                throw new IOException("the operator's token expired");
             }
             ChannelFuture written = channel.writeAndFlush(new EngineMessage.AuditLines(requestId, lines));
             if (channel.eventLoop().inEventLoop()) {
@@ -440,7 +540,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter implements
     private void drain(Subscription subscription) {
         // Cleared first: an event added after the loop below ends schedules another drain.
         subscription.drainScheduled.set(false);
-        if (subscriptions.get(subscription.id) != subscription || subscription.overflowed) {
+        if (subscriptions.get(subscription.id) != subscription || subscription.overflowed || expired()) {
             return;
         }
         long snapshotSeq = subscription.registration.snapshot().seq();

@@ -1,8 +1,10 @@
 package dev.bulwark.management;
 
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +15,9 @@ import static java.util.Objects.requireNonNull;
  * operator. The configured entries are tried in order, first match wins; then, if
  * {@code trust_engine_user} is on, the engine's own user and root are admins. Anyone else is not an
  * operator. The kernel vouches for the credentials: they cannot be forged by the client.
+ *
+ * <p>The person behind the operator is known by the operator name, the OS user name and the entry's
+ * {@code also_known_as} names ({@link PersonKeys}); the rights last as long as the connection.
  */
 final class PeerOperators {
     private final ManagementConfig config;
@@ -25,16 +30,21 @@ final class PeerOperators {
         this.engineUid = engineUid;
     }
 
-    Optional<Operator> resolve(int uid, int gid) {
+    Optional<AuthenticatedOperator> resolve(int uid, int gid) {
         Optional<UnixAccounts.User> user = accounts.userByUid(uid);
         String userName = user.map(UnixAccounts.User::name).orElse("uid:" + uid);
         for (ManagementConfig.LocalOperator entry : config.operators()) {
             if (matches(entry, uid, gid, user)) {
-                return Optional.of(new Operator(entry.name() == null ? userName : entry.name(), entry.role(), entry.groups()));
+                String name = entry.name() == null ? userName : entry.name();
+                List<String> names = new ArrayList<>(List.of(name, userName));
+                names.addAll(entry.alsoKnownAs());
+                return Optional.of(AuthenticatedOperator.unexpiring(new Operator(name, entry.role(), entry.groups()),
+                        PersonKeys.ofNames(names)));
             }
         }
         if (config.trustEngineUser() && (uid == engineUid || uid == 0)) {
-            return Optional.of(new Operator(userName, OperatorRole.ADMIN, List.of()));
+            return Optional.of(AuthenticatedOperator.unexpiring(new Operator(userName, OperatorRole.ADMIN, List.of()),
+                    PersonKeys.ofNames(List.of(userName))));
         }
         return Optional.empty();
     }

@@ -36,16 +36,19 @@ final class RequestDispatcher {
         ManagementBackend.LineSink auditSink(long requestId);
     }
 
-    CompletableFuture<? extends EngineMessage.Reply> dispatch(ClientMessage message, Operator operator, Scope scope) {
+    CompletableFuture<? extends EngineMessage.Reply> dispatch(ClientMessage message, AuthenticatedOperator by,
+            Scope scope) {
         try {
-            return route(message, operator, scope);
+            return route(message, by, scope);
         } catch (RuntimeException e) {
             // A backend that throws instead of failing its future, or a refused subscription.
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<? extends EngineMessage.Reply> route(ClientMessage message, Operator operator, Scope scope) {
+    private CompletableFuture<? extends EngineMessage.Reply> route(ClientMessage message, AuthenticatedOperator by,
+            Scope scope) {
+        Operator operator = by.operator();
         return switch (message) {
             case ClientMessage.Hello hello ->
                     CompletableFuture.failedFuture(ManagementException.conflict("hello was already said on this connection"));
@@ -83,10 +86,10 @@ final class RequestDispatcher {
             case ClientMessage.ApprovalsList list -> backend.approvals().list(Optional.ofNullable(list.state()))
                     .thenApply(approvals -> new EngineMessage.Approvals(list.id(), approvals));
             case ClientMessage.ApprovalApprove approve -> backend.approvals()
-                    .decide(approve.approval(), Decision.APPROVE, approve.reason(), operator)
+                    .decide(approve.approval(), Decision.APPROVE, approve.reason(), by)
                     .thenApply(approval -> new EngineMessage.Approval(approve.id(), approval));
             case ClientMessage.ApprovalDeny deny -> backend.approvals()
-                    .decide(deny.approval(), Decision.DENY, deny.reason(), operator)
+                    .decide(deny.approval(), Decision.DENY, deny.reason(), by)
                     .thenApply(approval -> new EngineMessage.Approval(deny.id(), approval));
             case ClientMessage.RecordingsSearch search -> backend.recordings().search(search.query())
                     .thenApply(page -> new EngineMessage.Recordings(search.id(), page.recordings(), page.next().orElse(null)));

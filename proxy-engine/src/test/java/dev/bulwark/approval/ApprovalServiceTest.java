@@ -3,6 +3,7 @@ package dev.bulwark.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bulwark.auth.Identity;
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.management.EventHub;
 import dev.bulwark.model.ApprovalState;
 import dev.bulwark.model.ApprovalSummary;
@@ -11,6 +12,7 @@ import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.Event;
 import dev.bulwark.model.EventTopic;
 import dev.bulwark.model.ManagementException;
+import dev.bulwark.management.AuthenticatedOperator;
 import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 import dev.bulwark.policy.Approval;
@@ -67,8 +69,8 @@ class ApprovalServiceTest {
     private static final Duration WINDOW = Duration.ofMinutes(10);
     private static final String DELETE = "DELETE FROM orders WHERE created < $1";
     private static final Identity ALICE = identity("alice", "developers");
-    private static final Operator BOB = reviewer("bob", "dba");
-    private static final Operator CAROL = reviewer("carol", "dba", "sre");
+    private static final AuthenticatedOperator BOB = reviewer("bob", "dba");
+    private static final AuthenticatedOperator CAROL = reviewer("carol", "dba", "sre");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -135,7 +137,7 @@ class ApprovalServiceTest {
         return assertInstanceOf(ManagementException.class, cause);
     }
 
-    private ApprovalSummary decide(String id, Decision decision, String reason, Operator by) throws Exception {
+    private ApprovalSummary decide(String id, Decision decision, String reason, AuthenticatedOperator by) throws Exception {
         return service.decide(id, decision, reason, by).get(10, TimeUnit.SECONDS);
     }
 
@@ -281,13 +283,100 @@ class ApprovalServiceTest {
         assertEquals("you cannot approve your own statement", refused.getMessage());
         assertFalse(handle.outcome().isDone());
         assertEquals(ErrorCode.FORBIDDEN, failure(service.decide(handle.id(), Decision.DENY, "mine", BOB)).code());
-        // case-sensitive: "Bob" is another name
-        assertEquals(ApprovalState.APPROVED,
-                decide(handle.id(), Decision.APPROVE, "ok", reviewer("Bob", "dba")).state());
+        assertEquals(ApprovalState.APPROVED, decide(handle.id(), Decision.APPROVE, "ok", CAROL).state());
+    }
+
+    /** Spellings of "bob" that once decided bob's own request (issue 24 class 4). */
+    private static final List<String> BOB_VARIANTS = List.of("Bob", "BOB", "bob ", " bob", "bob\t", "b ob",
+            "bob\u200B", "b\u200Dob", "b\u200Cob", "\u200Fbob", "\u200Ebob", "\u202Ebob", "\u2066bob\u2069",
+            "bo\u00ADb", "bob\uFE0F", "bob\u2060", "\uFEFFbob", "\uFF42\uFF4F\uFF42", "\uFF22\uFF4F\uFF42\u200B",
+            "bob\u00A0", "bob\u3000", "bob\uDB40\uDC62", "\u0412\u041E\u0412", "b\u03BFb", "b\u043Eb");
+
+    @Test
+    void noSpellingOfTheRequestersNameDecidesTheirStatement() throws Exception {
+        ApprovalHandle handle = hold(identity("bob", "dba"), dba(1), new Fakes.Frames());
+        for (String variant : BOB_VARIANTS) {
+            for (Decision decision : Decision.values()) {
+                ManagementException refused = failure(service.decide(handle.id(), decision, "", reviewer(variant, "dba")));
+                assertEquals("you cannot " + (decision == Decision.APPROVE ? "approve" : "deny") + " your own statement",
+                        refused.getMessage(), variant);
+            }
+        }
+        // As a token from another issuer would make it: same subject; or only the email or the username in common.
+        Identity otherIssuer = new Identity("BOB", Set.of("dba"), "https://other-idp.example", "", Fakes.EXPIRES, Map.of());
+        assertEquals("you cannot approve your own statement",
+                failure(service.decide(handle.id(), Decision.APPROVE, "", Fakes.tokenReviewer(otherIssuer))).getMessage());
+        assertFalse(handle.outcome().isDone());
+        assertEquals(ApprovalState.APPROVED, decide(handle.id(), Decision.APPROVE, "", CAROL).state());
     }
 
     @Test
-    void theRequestersMappedEmailCountsAsTheirName() {
+    void theRequestersEmailOrUsernameOnEitherSideMakesThemTheSamePerson() {
+        Identity requester = new Identity("00u1abc", Set.of(), Fakes.ISSUER, "", Fakes.EXPIRES, Map.of(),
+                Map.of("email", "dora@example.com", "preferred_username", "dkramer"));
+        ApprovalHandle handle = hold(requester, dba(1), new Fakes.Frames());
+        List<Identity> sameDora = List.of(
+                new Identity("x-42", Set.of("dba"), "https://other-idp.example", "", Fakes.EXPIRES, Map.of(),
+                        Map.of("email", "Dora@Example.com")),
+                new Identity("x-43", Set.of("dba"), Fakes.ISSUER, "", Fakes.EXPIRES, Map.of("email", "dora@example.com\u200B")),
+                new Identity("dkramer", Set.of("dba"), "https://other-idp.example", "", Fakes.EXPIRES, Map.of()),
+                new Identity("x-44", Set.of("dba"), "https://other-idp.example", "", Fakes.EXPIRES, Map.of(),
+                        Map.of("preferred_username", "\uFF44\uFF4B\uFF52\uFF41\uFF4D\uFF45\uFF52")));
+        for (Identity dora : sameDora) {
+            assertEquals("you cannot approve your own statement",
+                    failure(service.decide(handle.id(), Decision.APPROVE, "", Fakes.tokenReviewer(dora))).getMessage(),
+                    dora.toString());
+        }
+        // A Unix-socket operator configured as the same person.
+        assertEquals("you cannot deny your own statement", failure(service.decide(handle.id(), Decision.DENY, "",
+                Fakes.unixReviewer("dk", List.of("dora@example.com"), "dba"))).getMessage());
+        assertFalse(handle.outcome().isDone());
+    }
+
+    @Test
+    void aQuorumCountsPeopleNotSpellingsOrAccounts() throws Exception {
+        ApprovalHandle handle = hold(ALICE, dba(2), new Fakes.Frames());
+        Identity bobsToken = new Identity("bob", Set.of("dba"), Fakes.ISSUER, "", Fakes.EXPIRES, Map.of(),
+                Map.of("email", "bob@example.com"));
+        decide(handle.id(), Decision.APPROVE, "", Fakes.tokenReviewer(bobsToken));
+        List<AuthenticatedOperator> bobAgain = new ArrayList<>();
+        for (String variant : BOB_VARIANTS) {
+            bobAgain.add(reviewer(variant, "dba"));
+        }
+        bobAgain.add(Fakes.tokenReviewer(new Identity("bob", Set.of("dba"), "https://other-idp.example", "",
+                Fakes.EXPIRES, Map.of())));
+        bobAgain.add(Fakes.tokenReviewer(new Identity("u-9", Set.of("dba"), "https://other-idp.example", "",
+                Fakes.EXPIRES, Map.of(), Map.of("email", "BOB@example.com"))));
+        bobAgain.add(Fakes.unixReviewer("robert", List.of("bob@example.com"), "dba"));
+        for (AuthenticatedOperator again : bobAgain) {
+            ManagementException refused = failure(service.decide(handle.id(), Decision.APPROVE, "", again));
+            assertEquals("you have already approved this statement; it needs 2 approvals by different reviewers",
+                    refused.getMessage(), again.toString());
+        }
+        assertEquals(1, service.get(handle.id()).orElseThrow().approvals());
+        assertFalse(handle.outcome().isDone());
+        assertEquals(ApprovalState.APPROVED, decide(handle.id(), Decision.APPROVE, "", CAROL).state());
+    }
+
+    @Test
+    void aReviewerWhoseTokenExpiredDecidesNothingFromThatInstantOn() throws Exception {
+        ApprovalHandle handle = hold(dba(1));
+        Operator bob = new Operator("bob", OperatorRole.REVIEWER, List.of("dba"));
+        PersonKeys person = PersonKeys.ofNames(List.of("bob"));
+        for (Instant expiry : List.of(time.instant(), time.instant().minusSeconds(25))) {
+            for (Decision decision : Decision.values()) {
+                ManagementException late = failure(service.decide(handle.id(), decision, "",
+                        new AuthenticatedOperator(bob, person, Optional.of(expiry))));
+                assertEquals(ErrorCode.SIGNED_OUT, late.code(), "expiry " + expiry);
+            }
+        }
+        assertFalse(handle.outcome().isDone());
+        assertEquals(ApprovalState.APPROVED, decide(handle.id(), Decision.APPROVE, "", new AuthenticatedOperator(bob,
+                person, Optional.of(time.instant().plusMillis(1)))).state(), "a millisecond before expiry it counts");
+    }
+
+    @Test
+    void theRequestersMappedEmailAttributeCountsAsTheirName() {
         Identity requester = new Identity("00u1abc", Set.of(), Fakes.ISSUER, "", Fakes.EXPIRES,
                 Map.of("email", "dora@example.com"));
         ApprovalHandle handle = hold(requester, dba(1), new Fakes.Frames());
@@ -306,14 +395,14 @@ class ApprovalServiceTest {
         assertEquals(ErrorCode.FORBIDDEN, refused.code());
         assertEquals("approval needs a member of group dba", refused.getMessage());
         ManagementException admin = failure(service.decide(handle.id(), Decision.DENY, "",
-                new Operator("root", OperatorRole.ADMIN, List.of())));
+                Fakes.operator(new Operator("root", OperatorRole.ADMIN, List.of()))));
         assertEquals("approval needs a member of group dba", admin.getMessage(), "admins need the group too");
 
         ApprovalHandle either = hold(ALICE, approval(1, TIMEOUT, HoldMode.WAIT, WINDOW, "dba", "sre"), new Fakes.Frames());
         assertEquals("approval needs a member of groups dba or sre",
                 failure(service.decide(either.id(), Decision.APPROVE, "", reviewer("x", "ops"))).getMessage());
         assertEquals(ApprovalState.APPROVED,
-                decide(either.id(), Decision.APPROVE, "", new Operator("ada", OperatorRole.ADMIN, List.of("sre"))).state());
+                decide(either.id(), Decision.APPROVE, "", Fakes.operator(new Operator("ada", OperatorRole.ADMIN, List.of("sre")))).state());
         assertFalse(handle.outcome().isDone());
     }
 
@@ -322,7 +411,7 @@ class ApprovalServiceTest {
         ApprovalHandle handle = hold(dba(1));
 
         ManagementException refused = failure(service.decide(handle.id(), Decision.APPROVE, "",
-                new Operator("vic", OperatorRole.VIEWER, List.of("dba"))));
+                Fakes.operator(new Operator("vic", OperatorRole.VIEWER, List.of("dba")))));
 
         assertEquals(ErrorCode.FORBIDDEN, refused.code());
         assertEquals("a viewer cannot approve or deny statements; that needs the reviewer or admin role",
@@ -441,23 +530,46 @@ class ApprovalServiceTest {
         decide(handle.id(), Decision.APPROVE, "", BOB);
         String hash = handle.statementHash();
 
-        assertFalse(service.consumeRetryApproval(identity("mallory", "developers"), "orders", hash), "other subject");
+        assertFalse(service.consumeRetryApproval(identity("mallory", "developers"), "orders", "bulwark_rw", hash), "other subject");
         assertFalse(service.consumeRetryApproval(new Identity("alice", Set.of(), "https://other.example.com", "",
-                Fakes.EXPIRES, Map.of()), "orders", hash), "same subject from another issuer");
-        assertFalse(service.consumeRetryApproval(ALICE, "billing", hash), "other target");
-        assertFalse(service.consumeRetryApproval(ALICE, "orders",
+                Fakes.EXPIRES, Map.of()), "orders", "bulwark_rw", hash), "same subject from another issuer");
+        assertFalse(service.consumeRetryApproval(ALICE, "billing", "bulwark_rw", hash), "other target");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_ro", hash), "other database role");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "Bulwark_rw", hash), "role differing in case");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "", hash), "no role");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw",
                 StatementHash.of(DELETE + " ", List.of("2020-01-01"))), "changed text");
-        assertFalse(service.consumeRetryApproval(ALICE, "orders",
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw",
                 StatementHash.of(DELETE, List.of("2030-01-01"))), "changed parameter");
 
-        assertTrue(service.consumeRetryApproval(ALICE, "orders", hash));
-        assertFalse(service.consumeRetryApproval(ALICE, "orders", hash), "once");
+        assertTrue(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash));
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash), "once");
 
         ApprovalHandle next = hold(retry());
         decide(next.id(), Decision.APPROVE, "", BOB);
         time.advance(WINDOW);
-        assertFalse(service.consumeRetryApproval(ALICE, "orders", hash), "after the window");
+        assertFalse(service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", hash), "after the window");
         assertEquals(0, service.stats().retryGrants(), "purged when the window closed");
+    }
+
+    @Test
+    void aRetryApprovalGivenForOneDatabaseRoleDoesNotRunAsAnother() throws Exception {
+        // Issue 24 class 5: approved when asked from a shop_reader session, it ran in a shop_analyst one.
+        Fakes.Frames frames = new Fakes.Frames();
+        ApprovalHandle asked = service.request(Fakes.held("s-1", ALICE, "shop_reader", DELETE, List.of("2020-01-01"),
+                retry(), frames));
+        assertEquals("shop_reader", service.get(asked.id()).orElseThrow().role(), "the reviewer is shown the role");
+        decide(asked.id(), Decision.APPROVE, "", BOB);
+
+        for (String other : List.of("shop_analyst", "SHOP_READER", "shop_reader ", "")) {
+            ApprovalHandle elsewhere = service.request(Fakes.held("s-2", ALICE, other, DELETE, List.of("2020-01-01"),
+                    retry(), frames));
+            assertInstanceOf(Outcome.RetryLater.class, now(elsewhere), "role " + other);
+            assertNotEquals(asked.id(), elsewhere.id(), "a new request is filed for role \"" + other + "\"");
+        }
+        ApprovalHandle same = service.request(Fakes.held("s-3", ALICE, "shop_reader", DELETE, List.of("2020-01-01"),
+                retry(), frames));
+        assertEquals(new Outcome.Approved(List.of("bob")), now(same), "the approved role still may, once");
     }
 
     @Test
@@ -472,7 +584,7 @@ class ApprovalServiceTest {
             for (int i = 0; i < threads; i++) {
                 attempts.add(pool.submit(() -> {
                     go.await();
-                    return service.consumeRetryApproval(ALICE, "orders", handle.statementHash());
+                    return service.consumeRetryApproval(ALICE, "orders", "bulwark_rw", handle.statementHash());
                 }));
             }
             go.countDown();
@@ -650,7 +762,7 @@ class ApprovalServiceTest {
                 }));
             }
             for (String name : reviewers) {
-                Operator operator = reviewer(name, "dba");
+                AuthenticatedOperator operator = reviewer(name, "dba");
                 work.add(pool.submit(() -> {
                     for (int seen = 0; seen < total; seen++) {
                         String id = queues.get(name).take();
@@ -666,7 +778,7 @@ class ApprovalServiceTest {
                 }));
             }
             work.add(pool.submit(() -> {
-                Operator operator = reviewer("spoiler", "dba");
+                AuthenticatedOperator operator = reviewer("spoiler", "dba");
                 for (int seen = 0; seen < total; seen++) {
                     String id = spoilers.take();
                     if (!spoiled(id)) {

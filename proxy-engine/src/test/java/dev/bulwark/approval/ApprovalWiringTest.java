@@ -6,6 +6,7 @@ import dev.bulwark.model.ApprovalState;
 import dev.bulwark.model.Decision;
 import dev.bulwark.model.Event;
 import dev.bulwark.model.EventTopic;
+import dev.bulwark.management.AuthenticatedOperator;
 import dev.bulwark.model.Operator;
 import dev.bulwark.policy.HoldMode;
 import dev.bulwark.recording.AdminAction;
@@ -49,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sets goals for.
  */
 class ApprovalWiringTest {
-    private static final Operator BOB = reviewer("bob", "dba");
+    private static final AuthenticatedOperator BOB = reviewer("bob", "dba");
     private static final Identity ALICE = identity("alice", "developers");
 
     @TempDir

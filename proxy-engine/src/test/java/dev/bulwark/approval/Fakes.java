@@ -1,6 +1,8 @@
 package dev.bulwark.approval;
 
 import dev.bulwark.auth.Identity;
+import dev.bulwark.auth.PersonKeys;
+import dev.bulwark.management.AuthenticatedOperator;
 import dev.bulwark.management.EventHub;
 import dev.bulwark.model.ApprovalSummary;
 import dev.bulwark.model.Operator;
@@ -76,8 +78,28 @@ final class Fakes {
         return new Identity(subject, Set.of(groups), ISSUER, "jti-" + subject, EXPIRES, Map.of());
     }
 
-    static Operator reviewer(String name, String... groups) {
-        return new Operator(name, OperatorRole.REVIEWER, List.of(groups));
+    /** A reviewer on the TLS listener whose token names only its subject and does not expire soon. */
+    static AuthenticatedOperator reviewer(String name, String... groups) {
+        return operator(new Operator(name, OperatorRole.REVIEWER, List.of(groups)));
+    }
+
+    /** A reviewer on the TLS listener with this token identity (its names are the person's). */
+    static AuthenticatedOperator tokenReviewer(Identity token) {
+        return new AuthenticatedOperator(new Operator(token.subject(), OperatorRole.REVIEWER, token.sortedGroups()),
+                token.person(), java.util.Optional.of(token.expiresAt()));
+    }
+
+    /** A reviewer on the Unix socket with configured other names (also_known_as). */
+    static AuthenticatedOperator unixReviewer(String name, List<String> alsoKnownAs, String... groups) {
+        List<String> names = new ArrayList<>(alsoKnownAs);
+        names.add(name);
+        return AuthenticatedOperator.unexpiring(new Operator(name, OperatorRole.REVIEWER, List.of(groups)),
+                PersonKeys.ofNames(names));
+    }
+
+    /** An operator known by its name only, without expiry (as on the Unix socket). */
+    static AuthenticatedOperator operator(Operator operator) {
+        return AuthenticatedOperator.unexpiring(operator, PersonKeys.ofNames(List.of(operator.name())));
     }
 
     static Approval approval(int quorum, Duration timeout, HoldMode mode, Duration retryWindow, String... groups) {
@@ -86,7 +108,13 @@ final class Fakes {
 
     static HeldStatement held(String sessionId, Identity requester, String text, List<String> parameters,
             Approval approval, ApprovalRecording recording) {
-        return new HeldStatement(sessionId, requester, "orders", "bulwark_rw", text, parameters,
+        return held(sessionId, requester, "bulwark_rw", text, parameters, approval, recording);
+    }
+
+    /** A held statement that would run as database role {@code role}. */
+    static HeldStatement held(String sessionId, Identity requester, String role, String text, List<String> parameters,
+            Approval approval, ApprovalRecording recording) {
+        return new HeldStatement(sessionId, requester, "orders", role, text, parameters,
                 new RuleRef("bulk-delete", "Bulk deletes need a DBA"),
                 new HeldStatement.Classification("WRITE", List.of("DELETE"), List.of("public.orders")),
                 approval, recording);

@@ -203,6 +203,30 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aSubjectWithInvisibleOrControlCharactersIsRefused() throws Exception {
+        // Issue 24 class 4: such a subject reads as someone else's (audit trail, console, rules).
+        for (String subject : List.of("alice\u200B", "al\u200Dice", "\u200Falice", "\u202Eecila", "alice ", " alice",
+                "alice\t", "ali\u00ADce", "alice\uFE0F", "alice\u2066", "alice\u0000", "ali\nce", "alice\u00A0",
+                "\u3164", "alice\uDB40\uDC41")) {
+            assertRejected(verifier.verify(token(claims().subject(subject))),
+                    "token subject has invisible or control characters");
+        }
+        assertEquals("Alice Smith", accepted(verifier.verify(token(claims().subject("Alice Smith")))).subject(),
+                "a space inside is visible");
+        assertEquals("ｊｏｓé", accepted(verifier.verify(token(claims().subject("ｊｏｓé")))).subject(),
+                "fullwidth and accented letters are visible (compared folded, see PersonKeys)");
+    }
+
+    @Test
+    void emailAndUsernameClaimsAreKeptAsNamesForTellingPeopleApart() throws Exception {
+        Identity identity = accepted(verifier.verify(token(claims().claim("email", "Alice@Example.com")
+                .claim("preferred_username", "alice.s").claim("name", "Alice S"))));
+        assertEquals(Map.of("email", "Alice@Example.com", "preferred_username", "alice.s"), identity.names());
+        assertEquals(Map.of(), identity.attributes(), "not rule attributes unless mapped");
+        assertEquals(Set.of("alice", "alice@example.com", "alice.s"), identity.person().keys());
+    }
+
+    @Test
     void algNone() {
         String header = Base64URL.encode("{\"alg\":\"none\"}").toString();
         String payload = Base64URL.encode(claims().build().toString()).toString();

@@ -82,6 +82,12 @@ class DemoApprovalsIT {
                     action: HOLD
                     message: held for two
                     approval: {reviewer_groups: [dba], quorum: 2, timeout: 5m, mode: WAIT}
+                  - id: retry-later
+                    name: Approved, then run again
+                    match: {text_pattern: ".*retry_me.*"}
+                    action: HOLD
+                    message: held for a retry
+                    approval: {reviewer_groups: [dba], quorum: 1, timeout: 5m, mode: RETRY, retry_window: 5m}
                 """;
         Files.writeString(rules.resolve("policy.yaml"), demoRules.replaceFirst("(?m)^rules:\\s*$", extra.strip()));
         DemoCommand command = new DemoCommand();
@@ -115,9 +121,13 @@ class DemoApprovalsIT {
     }
 
     static Connection connect(String user) throws SQLException {
+        return connect(user, demoJson.path("users").path(user).asText());
+    }
+
+    static Connection connect(String user, String token) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
-        p.setProperty("password", demoJson.path("users").path(user).asText());
+        p.setProperty("password", token);
         p.setProperty("sslmode", "require");
         p.setProperty("preferQueryMode", "simple");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.port() + "/shop", p);
@@ -125,7 +135,12 @@ class DemoApprovalsIT {
 
     /** An operator on the TLS listener, with a token for the management audience. */
     static ManagementClient operator(String subject, String... groups) throws Exception {
-        String token = LocalIssuer.open(dir).mint(subject, List.of(groups), Duration.ofMinutes(10), "bulwark-management", java.util.Map.of());
+        return operator(subject, Duration.ofMinutes(10), java.util.Map.of(), ManagementListener.NONE, groups);
+    }
+
+    static ManagementClient operator(String subject, Duration ttl, java.util.Map<String, String> claims,
+            ManagementListener listener, String... groups) throws Exception {
+        String token = LocalIssuer.open(dir).mint(subject, List.of(groups), ttl, "bulwark-management", claims);
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("tls/cert.pem"))) {
@@ -136,7 +151,8 @@ class DemoApprovalsIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         int port = demo.engine().managementTcpAddress().orElseThrow().getPort();
-        return ManagementClient.connect(new Endpoint.Tls("localhost", port, tls), ClientOptions.defaults("approvals-it").withToken(token));
+        return ManagementClient.connect(new Endpoint.Tls("localhost", port, tls),
+                ClientOptions.defaults("approvals-it").withToken(token).withListener(listener));
     }
 
     /** The next pending approval for this statement, from the live event stream. */
@@ -253,5 +269,189 @@ class DemoApprovalsIT {
             assertEquals(ApprovalState.APPROVED, approve(bob, held.id(), "two").state());
         }
         assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("updated"), client.get());
+    }
+
+    // ------------------------------------------------------------------ issue 24
+
+    /** Denies a held statement so its client ends. */
+    static void cleanUp(ApprovalSummary held) throws Exception {
+        root.callAndWait(rid -> new ClientMessage.ApprovalDeny(rid, held.id(), "test cleanup"), EngineMessage.Approval.class);
+    }
+
+    /**
+     * Class 1: an operator's TLS connection kept its role ~25 s after its token expired (listed rules,
+     * approved a held statement, listed vault names). Now it is signed out at exp.
+     */
+    @Test
+    void anOperatorIsSignedOutWhenItsTokenExpires() throws Exception {
+        CompletableFuture<String> client = run("UPDATE scratch SET v = v + 1");
+        ApprovalSummary held = requested("UPDATE scratch SET v = v + 1");
+        LinkedBlockingQueue<EngineMessage.ErrorReply> uncorrelated = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        LinkedBlockingQueue<Event> seen = new LinkedBlockingQueue<>();
+        ManagementListener listener = new ManagementListener() {
+            @Override
+            public void onUncorrelatedError(EngineMessage.ErrorReply error) {
+                uncorrelated.add(error);
+            }
+
+            @Override
+            public void onEvent(EngineMessage.EventMessage event) {
+                seen.add(event.event());
+            }
+
+            @Override
+            public void onClosed(Throwable cause) {
+                closed.complete(null);
+            }
+        };
+        // JWT times are whole seconds: the token lives 2 to 3 s from now.
+        try (ManagementClient sam = operator("sam", Duration.ofSeconds(3), java.util.Map.of(), listener, "dba")) {
+            sam.subscribe(List.of(EventTopic.APPROVALS)).get(10, TimeUnit.SECONDS);
+            sam.callAndWait(id -> new ClientMessage.RulesList(id, null), EngineMessage.Rules.class);
+            sam.callAndWait(ClientMessage.VaultList::new, EngineMessage.Vault.class);
+            closed.get(10, TimeUnit.SECONDS);
+            EngineMessage.ErrorReply signedOut = uncorrelated.poll(1, TimeUnit.SECONDS);
+            assertEquals(dev.bulwark.model.ErrorCode.SIGNED_OUT, signedOut.error().code());
+            for (java.util.function.LongFunction<? extends ClientMessage> request : List.<java.util.function.LongFunction<? extends ClientMessage>>of(
+                    id -> new ClientMessage.RulesList(id, null), ClientMessage.VaultList::new,
+                    id -> new ClientMessage.ApprovalApprove(id, held.id(), "too late"))) {
+                assertThrows(Exception.class, () -> sam.callAndWait(request, EngineMessage.Reply.class));
+            }
+            CompletableFuture<String> another = run("UPDATE scratch SET v = v + 2");
+            ApprovalSummary next = requested("UPDATE scratch SET v = v + 2");
+            Thread.sleep(300);
+            assertTrue(seen.stream().noneMatch(event -> event instanceof Event.ApprovalRequested requested
+                    && requested.approval().id().equals(next.id())), "no event after expiry");
+            cleanUp(next);
+            assertTrue(another.get(10, TimeUnit.SECONDS).startsWith("42501"));
+        }
+        assertEquals(ApprovalState.PENDING, root.callAndWait(id -> new ClientMessage.ApprovalsList(id, ApprovalState.PENDING),
+                EngineMessage.Approvals.class).approvals().stream().filter(a -> a.id().equals(held.id())).findFirst()
+                .orElseThrow().state(), "the expired operator decided nothing");
+        cleanUp(held);
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"), "it did not run");
+        // A token past its exp (but within the verifier's clock skew) does not sign in at all.
+        String stale = LocalIssuer.open(dir).mint("sam", List.of("dba"), Duration.ofSeconds(1), "bulwark-management",
+                java.util.Map.of());
+        Thread.sleep(2100);
+        ManagementException refused = assertThrows(ManagementException.class, () -> ManagementClient.connect(
+                new Endpoint.Tls("localhost", demo.engine().managementTcpAddress().orElseThrow().getPort(), demoTls()),
+                ClientOptions.defaults("approvals-it").withToken(stale)));
+        assertEquals(dev.bulwark.model.ErrorCode.UNAUTHORIZED, refused.code());
+        assertTrue(refused.getMessage().contains("expired"), refused.getMessage());
+    }
+
+    /**
+     * Class 4: operator tokens with subject Alice, "alice " or alice plus a zero-width space decided
+     * alice's request. Every spelling of her is her; names with invisible characters do not sign in.
+     */
+    @Test
+    void noSpellingOfAliceDecidesAlicesStatement() throws Exception {
+        CompletableFuture<String> client = run("UPDATE scratch SET v = v + 3");
+        ApprovalSummary held = requested("UPDATE scratch SET v = v + 3");
+        List<String> visible = List.of("Alice", "ALICE", "aLiCe", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "\uFF21lice",
+                "\u0430lice", "\u0410LI\u0421\u0415");
+        for (String subject : visible) {
+            try (ManagementClient alice = operator(subject, "dba")) {
+                for (boolean approve : List.of(true, false)) {
+                    ManagementException e = assertThrows(ManagementException.class, () -> alice.callAndWait(rid -> approve
+                            ? new ClientMessage.ApprovalApprove(rid, held.id(), "mine")
+                            : new ClientMessage.ApprovalDeny(rid, held.id(), "mine"), EngineMessage.Approval.class), subject);
+                    assertTrue(e.getMessage().contains("your own statement"), e.getMessage());
+                }
+            }
+        }
+        // The email or username claim of the operator's token names alice.
+        for (java.util.Map<String, String> claims : List.of(java.util.Map.of("email", "Alice"),
+                java.util.Map.of("preferred_username", "\uFF41lice"))) {
+            try (ManagementClient other = operator("op-" + claims.size() + claims.keySet().iterator().next(),
+                    Duration.ofMinutes(5), claims, ManagementListener.NONE, "dba")) {
+                ManagementException e = assertThrows(ManagementException.class, () -> approve(other, held.id(), "mine"));
+                assertTrue(e.getMessage().contains("your own statement"), e.getMessage());
+            }
+        }
+        for (String invisible : List.of("alice ", " alice", "alice\u200B", "al\u200Dice", "\u200Falice", "\u202Ealice",
+                "ali\u00ADce", "alice\u2060", "alice\uFEFF")) {
+            ManagementException e = assertThrows(ManagementException.class, () -> operator(invisible, "dba"));
+            assertEquals(dev.bulwark.model.ErrorCode.UNAUTHORIZED, e.code());
+        }
+        assertFalse(client.isDone(), "nobody decided it");
+        cleanUp(held);
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"));
+    }
+
+    /** Class 4: bob plus Bob counted as two reviewers. A quorum counts people. */
+    @Test
+    void bobUnderAnyNameCountsOnceInAQuorum() throws Exception {
+        CompletableFuture<String> client = run("SELECT 'needs_two', 4");
+        ApprovalSummary held = requested("needs_two', 4");
+        try (ManagementClient bob = operator("bob", "dba")) {
+            assertEquals(ApprovalState.PENDING, approve(bob, held.id(), "one").state());
+        }
+        for (String subject : List.of("Bob", "BOB", "\uFF42\uFF4F\uFF42")) {
+            try (ManagementClient again = operator(subject, "dba")) {
+                ManagementException e = assertThrows(ManagementException.class, () -> approve(again, held.id(), "two"));
+                assertTrue(e.getMessage().contains("already approved"), subject + ": " + e.getMessage());
+            }
+        }
+        try (ManagementClient robert = operator("robert", Duration.ofMinutes(5), java.util.Map.of("email", "BOB"),
+                ManagementListener.NONE, "dba")) {
+            ManagementException e = assertThrows(ManagementException.class, () -> approve(robert, held.id(), "two"));
+            assertTrue(e.getMessage().contains("already approved"), e.getMessage());
+        }
+        Thread.sleep(200);
+        assertFalse(client.isDone(), "one person approved so far");
+        assertEquals(ApprovalState.APPROVED, approve(root, held.id(), "two").state());
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("updated"), client.get());
+    }
+
+    /**
+     * Class 5: a statement approved when requested from a shop_reader session ran in a shop_analyst
+     * session of the same subject. The approval is bound to the role the reviewer saw.
+     */
+    @Test
+    void aRetryApprovalAskedAsShopReaderDoesNotRunAsShopAnalyst() throws Exception {
+        LocalIssuer issuer = LocalIssuer.open(dir);
+        String asReader = issuer.mint("ci-agent", List.of("automation"), Duration.ofMinutes(10));
+        String asAnalyst = issuer.mint("ci-agent", List.of("analysts"), Duration.ofMinutes(10));
+        String sql = "SELECT 'retry_me', 5";
+        assertTrue(runAs("ci-agent", asReader, sql).startsWith("42501"), "held: retry later");
+        ApprovalSummary held = requested("retry_me', 5");
+        assertEquals("shop_reader", held.role(), "the reviewer sees the role");
+        assertEquals(ApprovalState.APPROVED, approve(root, held.id(), "read it").state());
+
+        String elsewhere = runAs("ci-agent", asAnalyst, sql);
+        assertTrue(elsewhere.startsWith("42501") && elsewhere.contains("requested as"), "as shop_analyst: " + elsewhere);
+        ApprovalSummary second = requested("retry_me', 5");
+        assertEquals("shop_analyst", second.role());
+        assertTrue(!second.id().equals(held.id()), "a new request for the other role");
+        cleanUp(second);
+
+        assertEquals("ran", runAs("ci-agent", asReader, sql), "the approved role runs it, once");
+        assertTrue(runAs("ci-agent", asReader, sql).startsWith("42501"), "used up");
+        cleanUp(requested("retry_me', 5"));
+    }
+
+    static String runAs(String user, String token, String sql) {
+        try (Connection c = connect(user, token); Statement s = c.createStatement()) {
+            s.execute(sql);
+            return "ran";
+        } catch (SQLException e) {
+            return e.getSQLState() + " " + e.getMessage();
+        }
+    }
+
+    static SSLContext demoTls() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(dir.resolve("tls/cert.pem"))) {
+            trust.setCertificateEntry("demo", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return tls;
     }
 }

@@ -334,7 +334,8 @@ public final class FakeBackend implements AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason, Operator by) {
+        public CompletableFuture<ApprovalSummary> decide(String approvalId, Decision decision, String reason,
+                AuthenticatedOperator by) {
             synchronized (FakeBackend.this) {
                 ApprovalSummary current = approvals.get(approvalId);
                 if (current == null) {

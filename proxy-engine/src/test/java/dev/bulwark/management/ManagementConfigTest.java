@@ -50,7 +50,7 @@ class ManagementConfigTest {
                 socket_mode: "0600"
                 trust_engine_user: false
                 operators:
-                  - { user: alice, role: admin }
+                  - { user: alice, role: admin, also_known_as: [alice@example.com, 00u1abc] }
                   - { uid: 1001, name: ci-bot, role: viewer }
                   - { group: dba, role: reviewer }
                 tcp:
@@ -67,6 +67,8 @@ class ManagementConfigTest {
         assertFalse(config.trustEngineUser());
         assertEquals(new ManagementConfig.LocalOperator(null, 1001, null, null, "ci-bot", OperatorRole.VIEWER),
                 config.operators().get(1));
+        assertEquals(List.of("alice@example.com", "00u1abc"), config.operators().get(0).alsoKnownAs());
+        assertEquals(List.of(), config.operators().get(1).alsoKnownAs());
         assertEquals(7500, config.tcp().port());
         assertEquals("127.0.0.1", config.tcp().host(), "loopback unless configured");
         assertEquals(Optional.of(OperatorRole.REVIEWER), config.tcp().roles().roleFor(List.of("support", "dba")));
@@ -82,6 +84,9 @@ class ManagementConfigTest {
         assertMessage("max_line_bytes", "max_line_bytes: 100");
         assertMessage("exactly one of user, uid, group, gid", "operators: [ { user: a, uid: 1, role: admin } ]");
         assertMessage("needs a role", "operators: [ { user: a } ]");
+        assertMessage("also_known_as has an empty name", "operators: [ { user: a, role: admin, also_known_as: [\" \"] } ]");
+        assertMessage("invisible or control characters", "operators: [ { user: a, role: admin, name: \"ops\\u200B\" } ]");
+        assertMessage("invisible or control characters", "operators: [ { user: a, role: admin, also_known_as: [\"bob \"] } ]");
         assertMessage("management.tcp.certificate", "tcp: { enabled: true }");
     }
 

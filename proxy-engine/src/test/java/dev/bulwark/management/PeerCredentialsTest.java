@@ -65,6 +65,22 @@ class PeerCredentialsTest {
         }
     }
 
+    /** Issue 24 class 4: a Unix operator is known by its name, its OS user and its also_known_as names. */
+    @Test
+    void theUnixOperatorIsThePersonItsConfigurationNames() throws Exception {
+        ManagementConfig config = new TestServer.Config().trustEngineUser(true).operators(
+                new ManagementConfig.LocalOperator(null, uid, null, null, "Night-Shift", OperatorRole.REVIEWER,
+                        List.of("dba"), List.of("Bob@Example.com", "\uFF42\uFF4F\uFF42"))).build();
+        PeerOperators operators = new PeerOperators(config, accounts(), uid + 1);
+        AuthenticatedOperator found = operators.resolve(uid, gid).orElseThrow();
+        assertEquals(new Operator("Night-Shift", OperatorRole.REVIEWER, List.of("dba")), found.operator());
+        assertEquals(java.util.Set.of("night-shift", "ops-person", "bob@example.com", "bob"), found.person().keys());
+        assertEquals(java.util.Optional.empty(), found.expiresAt(), "the kernel vouches for as long as the connection lasts");
+        AuthenticatedOperator engineUser = new PeerOperators(ManagementConfig.defaults(), accounts(), uid)
+                .resolve(uid, gid).orElseThrow();
+        assertEquals(java.util.Set.of("ops-person"), engineUser.person().keys(), "trust_engine_user: the OS user name");
+    }
+
     @Test
     void aViewerTryingToApproveIsForbiddenAndGetsNoData() throws Exception {
         try (TestServer engine = start(new TestServer.Config().trustEngineUser(false).operators(

@@ -1,14 +1,18 @@
 package dev.bulwark.management;
 
+import dev.bulwark.auth.PersonKeys;
 import dev.bulwark.model.ClientMessage;
 import dev.bulwark.model.EngineMessage;
 import dev.bulwark.model.ErrorCode;
+import dev.bulwark.model.Event;
+import dev.bulwark.model.EventTopic;
 import dev.bulwark.model.ManagementException;
 import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 import dev.bulwark.model.client.ClientOptions;
 import dev.bulwark.model.client.Endpoint;
 import dev.bulwark.model.client.ManagementClient;
+import dev.bulwark.model.client.ManagementListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +27,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsListenerTest {
     private static final String GOOD_TOKEN = "eyJ.viewer-token.sig";
     private static final String ADMIN_TOKEN = "eyJ.admin-token.sig";
+    private static final String SHORT_TOKEN = "eyJ.short-token.sig";
+    private static final String EXPIRED_TOKEN = "eyJ.expired-token.sig";
+    private static final String NO_EXPIRY_TOKEN = "eyJ.no-expiry-token.sig";
+    private static final Duration SHORT = Duration.ofMillis(1500);
 
     @TempDir
     Path directory;
@@ -44,12 +57,22 @@ class TlsListenerTest {
     private InetSocketAddress address;
 
     /** Stands in for the engine's token verifier: two known tokens, anything else refused (asynchronously). */
-    private static CompletableFuture<Operator> verify(String token) {
+    private static CompletableFuture<AuthenticatedOperator> verify(String token) {
         return CompletableFuture.supplyAsync(() -> switch (token) {
-            case GOOD_TOKEN -> new Operator("vera@example.com", OperatorRole.VIEWER, List.of());
-            case ADMIN_TOKEN -> new Operator("ada@example.com", OperatorRole.ADMIN, List.of());
+            case GOOD_TOKEN -> signedIn(new Operator("vera@example.com", OperatorRole.VIEWER, List.of()), Duration.ofMinutes(10));
+            case ADMIN_TOKEN -> signedIn(new Operator("ada@example.com", OperatorRole.ADMIN, List.of()), Duration.ofMinutes(10));
+            case SHORT_TOKEN -> signedIn(new Operator("sam@example.com", OperatorRole.ADMIN, List.of("dba")), SHORT);
+            // Within the verifier's clock skew, so it got past the verifier.
+            case EXPIRED_TOKEN -> signedIn(new Operator("sam@example.com", OperatorRole.ADMIN, List.of()), Duration.ofSeconds(-5));
+            case NO_EXPIRY_TOKEN -> AuthenticatedOperator.unexpiring(new Operator("sam@example.com", OperatorRole.ADMIN),
+                    PersonKeys.ofNames(List.of("sam@example.com")));
             default -> throw new IllegalArgumentException("bad signature on token " + token);
         });
+    }
+
+    static AuthenticatedOperator signedIn(Operator operator, Duration valid) {
+        return new AuthenticatedOperator(operator, PersonKeys.ofNames(List.of(operator.name())),
+                Optional.of(Instant.now().plus(valid)));
     }
 
     @BeforeEach
@@ -104,6 +127,84 @@ class TlsListenerTest {
             // The log says a token was refused, and nothing of the token (the verifier's message quotes it).
             assertTrue(log.text().contains("refused a token"), "the refusal is logged");
             assertFalse(log.text().contains("forged"), "the token is not");
+        }
+    }
+
+    /**
+     * Issue 24 class 1: ~25 s after its token expired an operator connection still listed rules,
+     * approved a held statement and listed vault names. Its rights must end at exp: subscriptions
+     * stop, requests in flight get no answer, one signed_out error, and the connection closes.
+     */
+    @Test
+    void anOperatorsRightsEndWhenItsTokenExpires() throws Exception {
+        List<EngineMessage.ErrorReply> uncorrelated = new CopyOnWriteArrayList<>();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        ManagementListener listener = new ManagementListener() {
+            @Override
+            public void onEvent(EngineMessage.EventMessage event) {
+                events.add(event.event());
+            }
+
+            @Override
+            public void onUncorrelatedError(EngineMessage.ErrorReply error) {
+                uncorrelated.add(error);
+            }
+
+            @Override
+            public void onClosed(Throwable cause) {
+                closed.complete(cause);
+            }
+        };
+        long connected = System.nanoTime();
+        try (ManagementClient client = ManagementClient.connect(new Endpoint.Tls("localhost", address.getPort(),
+                tls.clientContext()), ClientOptions.defaults("remote-console").withToken(SHORT_TOKEN)
+                .withTimeout(Duration.ofSeconds(10)).withListener(listener))) {
+            client.subscribe(List.of(EventTopic.SESSIONS)).get(5, TimeUnit.SECONDS);
+            client.callAndWait(ClientMessage.VaultList::new, EngineMessage.Vault.class);
+            client.callAndWait(id -> new ClientMessage.RulesList(id, null), EngineMessage.Rules.class);
+            // No second hello: the identity of a connection cannot be switched or refreshed in place.
+            ManagementException again = assertThrows(ManagementException.class, () -> client.callAndWait(
+                    id -> new ClientMessage.Hello(id, 1, "x", ADMIN_TOKEN), EngineMessage.Welcome.class));
+            assertEquals(ErrorCode.CONFLICT, again.code());
+            engine.fake.startSession(FakeBackend.session("s-before", "alice"));
+            awaitTrue(() -> events.size() == 1, "the event before expiry arrives");
+            engine.fake.hang(true);
+            CompletableFuture<EngineMessage.Vault> inFlight = client.call(ClientMessage.VaultList::new, EngineMessage.Vault.class);
+
+            Throwable cause = closed.get(SHORT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+            long lived = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connected);
+            assertTrue(lived >= SHORT.toMillis() - 200, "closed only at expiry, after " + lived + " ms");
+            assertTrue(lived < SHORT.toMillis() + 3000, "closed at expiry, not " + lived + " ms after connecting");
+            assertEquals(1, uncorrelated.size(), () -> "one signed_out error: " + uncorrelated + " / " + cause);
+            assertEquals(ErrorCode.SIGNED_OUT, uncorrelated.get(0).error().code());
+            assertTrue(uncorrelated.get(0).error().message().startsWith("signed out"), uncorrelated.get(0).error().message());
+            assertThrows(ExecutionException.class, () -> inFlight.get(5, TimeUnit.SECONDS), "the request in flight got no answer");
+            engine.fake.hang(false);
+            engine.fake.startSession(FakeBackend.session("s-after", "alice"));
+            Thread.sleep(200);
+            assertEquals(1, events.size(), () -> "no event after expiry: " + events);
+            assertThrows(Exception.class, () -> client.callAndWait(ClientMessage.VaultList::new, EngineMessage.Vault.class));
+        }
+    }
+
+    @Test
+    void aTokenAlreadyExpiredOrWithoutExpiryIsRefusedAtHello() throws Exception {
+        ManagementException expired = assertThrows(ManagementException.class, () -> connect(EXPIRED_TOKEN, tls.clientContext()));
+        assertEquals(ErrorCode.UNAUTHORIZED, expired.code());
+        assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
+        ManagementException unbounded = assertThrows(ManagementException.class, () -> connect(NO_EXPIRY_TOKEN, tls.clientContext()));
+        assertEquals(ErrorCode.UNAUTHORIZED, unbounded.code());
+        assertEquals(List.of(), engine.fake.calls(), "nothing reached the backend");
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what);
+            }
+            Thread.sleep(20);
         }
     }
 

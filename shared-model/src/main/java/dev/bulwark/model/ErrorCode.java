@@ -12,6 +12,12 @@ public enum ErrorCode {
     @JsonProperty("unsupported_version") UNSUPPORTED_VERSION,
     /** No hello yet, or the peer or token did not map to an operator. */
     @JsonProperty("unauthorized") UNAUTHORIZED,
+    /**
+     * The operator's token expired: the connection's rights ended with it (consoles show "signed
+     * out"). Sent once, uncorrelated (no id), before the engine closes the connection, and for any
+     * request that arrives or finishes after the expiry. Sign in again with a new token.
+     */
+    @JsonProperty("signed_out") SIGNED_OUT,
     /** The operator's role does not allow the request. */
     @JsonProperty("forbidden") FORBIDDEN,
     @JsonProperty("not_found") NOT_FOUND,
