@@ -104,6 +104,11 @@ final class EngineSession implements SessionHooks {
             case SIMPLE -> judge(policyState.resolve(services.classifier().classify(statement.sql())), statement, true);
             case PARSE -> {
                 QueryClassification query = services.classifier().classifyParse(statement.sql());
+                if (query.singleStatementRequired() && query.size() > 1) {
+                    // A protocol rule, not a policy decision: answered as PostgreSQL answers it.
+                    yield new Decision.Deny(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement",
+                            null);
+                }
                 Decision decision = judge(query, statement, false);
                 if (decision instanceof Decision.Allow) {
                     policyState.rememberProtocolStatement(statement.statementName(), query);
@@ -549,12 +554,23 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void cancelRequested() {
+        cancelRequested("an unknown address", true);
+    }
+
+    /**
+     * A cancel withdraws a held statement even from another address than the session's client (the
+     * key is the protocol's proof, and clients behind NAT or a pool cancel from elsewhere), but never
+     * silently: the withdrawal and the recording name where it came from.
+     */
+    @Override
+    public void cancelRequested(String source, boolean fromOwnClient) {
+        String who = fromOwnClient ? "the client (" + source + ")" : source + ", not the session's client address";
         ApprovalHandle held = waiting;
         if (held != null && services.approvals() != null) {
-            services.approvals().withdraw(held.id(), "the client cancelled the statement");
+            services.approvals().withdraw(held.id(), "cancelled by a cancel request from " + who);
         }
         if (recording != null) {
-            recording.cancel("the client sent a cancel request");
+            recording.cancel("cancel request from " + who);
         }
     }
 
