@@ -111,6 +111,11 @@ public final class ClientEncoding {
         };
     }
 
+    /** The SQLSTATE of a refusal: 22023 for a name PostgreSQL does not know either, 0A000 for a real encoding. */
+    public static String refusalSqlState(String value) {
+        return read(value) instanceof Reading.Unknown ? SqlState.INVALID_PARAMETER_VALUE : SqlState.FEATURE_NOT_SUPPORTED;
+    }
+
     /** True for a setting name that PostgreSQL resolves to client_encoding (GUC names ignore case; '-' is '_' in long options). */
     public static boolean isClientEncodingSetting(String name) {
         return name.strip().toLowerCase(Locale.ROOT).replace('-', '_').equals("client_encoding");

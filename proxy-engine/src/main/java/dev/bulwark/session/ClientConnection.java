@@ -338,10 +338,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by the gateway");
             return;
         }
-        Optional<String> encodingRefusal = startupEncodingRefusal(startup);
+        Optional<EncodingRefusal> encodingRefusal = startupEncodingRefusal(startup);
         if (encodingRefusal.isPresent()) {
-            log.info("session {}: startup from {} refused: {}", id, client.remoteAddress(), encodingRefusal.get());
-            fatal(SqlState.FEATURE_NOT_SUPPORTED, encodingRefusal.get());
+            log.info("session {}: startup from {} refused: {}", id, client.remoteAddress(), encodingRefusal.get().message());
+            fatal(encodingRefusal.get().sqlState(), encodingRefusal.get().message());
             return;
         }
         boolean tls = ctx.pipeline().get(SslHandler.class) != null;
@@ -366,7 +366,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
      * A client_encoding the engine cannot read exactly, asked for in the StartupMessage (any spelling
      * of the name the server accepts) or in its {@code options} ({@code -c client_encoding=...}).
      */
-    private static Optional<String> startupEncodingRefusal(StartupPacket.StartupMessage startup) {
+    private record EncodingRefusal(String sqlState, String message) {}
+
+    private static Optional<EncodingRefusal> startupEncodingRefusal(StartupPacket.StartupMessage startup) {
         for (Map.Entry<String, String> parameter : startup.parameters().entrySet()) {
             List<String> values;
             if (ClientEncoding.isClientEncodingSetting(parameter.getKey())) {
@@ -375,7 +377,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 try {
                     values = ClientEncoding.fromOptions(parameter.getValue());
                 } catch (ProtocolException e) {
-                    return Optional.of(e.getMessage());
+                    return Optional.of(new EncodingRefusal(e.sqlState(), e.getMessage()));
                 }
             } else {
                 continue;
@@ -383,7 +385,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             for (String value : values) {
                 Optional<String> refusal = ClientEncoding.refusal(value);
                 if (refusal.isPresent()) {
-                    return refusal;
+                    return Optional.of(new EncodingRefusal(ClientEncoding.refusalSqlState(value), refusal.get()));
                 }
             }
         }

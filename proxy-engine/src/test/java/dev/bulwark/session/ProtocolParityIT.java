@@ -111,6 +111,7 @@ class ProtocolParityIT {
         List<Message> unknown = loginReplies(true, "client_encoding", "klingon");
         assertEquals('E', last(unknown).type());
         assertTrue(last(unknown).fields().get('M').contains("invalid value for parameter"), last(unknown).toString());
+        assertEquals("22023", last(unknown).sqlState());
     }
 
     @Test
