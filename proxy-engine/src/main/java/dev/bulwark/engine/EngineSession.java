@@ -129,8 +129,29 @@ final class EngineSession implements SessionHooks {
         };
     }
 
+    /** Why a statement sets a client_encoding the engine cannot read, if it does (also inside a PREPARE). */
+    private static Optional<String> unreadableEncoding(QueryClassification query) {
+        for (dev.bulwark.policy.StatementClassification statement : query.statements()) {
+            List<dev.bulwark.policy.StatementClassification> parts = new java.util.ArrayList<>(List.of(statement));
+            statement.prepared().ifPresent(prepared -> parts.add(prepared.body()));
+            for (dev.bulwark.policy.StatementClassification part : parts) {
+                for (dev.bulwark.policy.Operation operation : part.operations()) {
+                    if (operation.verb() == dev.bulwark.policy.Verb.UNREADABLE_CLIENT_ENCODING) {
+                        return Optional.of(operation.detail());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Decision judge(QueryClassification query, Statement statement, boolean execute) {
         Summary summary = summarize(query, null);
+        Optional<String> unreadable = unreadableEncoding(query);
+        if (unreadable.isPresent()) {
+            // Not a policy decision: after it the engine could not read this session's text as the server does.
+            return new Decision.Deny(SqlState.FEATURE_NOT_SUPPORTED, "statement refused: " + unreadable.get(), null, summary);
+        }
         if (fixedRole && changesRole(query)) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     "statement denied: the gateway sets this session's role from its grant, it cannot be changed",

@@ -50,13 +50,14 @@ final class Settings {
             // value the session started with, which the engine checked; the server's client_encoding
             // ParameterStatus is checked after every change anyway.
             if (values == null || values.size() != 1) {
-                return Operation.unknown("client_encoding set to something Bulwark cannot read as one encoding name");
+                return new Operation(Verb.UNREADABLE_CLIENT_ENCODING, List.of(), false,
+                        "client_encoding set to something Bulwark cannot read as one encoding name");
             }
             String value = values.get(0);
             if (!value.equalsIgnoreCase("default")) {
                 Optional<String> refusal = ClientEncoding.refusal(value);
                 if (refusal.isPresent()) {
-                    return Operation.unknown(refusal.get());
+                    return new Operation(Verb.UNREADABLE_CLIENT_ENCODING, List.of(), false, refusal.get());
                 }
             }
         }
