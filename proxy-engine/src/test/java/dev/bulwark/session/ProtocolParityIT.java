@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProtocolParityIT {
     private static TestEngine engine;
+    private static final List<String> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static TestPostgres postgres;
 
     @BeforeAll
@@ -40,7 +41,12 @@ class ProtocolParityIT {
         StatementGate gate = (session, statement) -> statement.sql().contains("/* hold */")
                 ? new StatementGate.Decision.Pending(new java.util.concurrent.CompletableFuture<>(), List.of("held for a test"))
                 : StatementGate.Decision.ALLOW;
-        engine = TestEngine.start(gate, dev.bulwark.config.LimitsConfig.defaults());
+        engine = TestEngine.start(gate, session -> new SessionObserver() {
+            @Override
+            public void cancelRequested(String source, boolean fromOwnClient) {
+                cancels.add(source + (fromOwnClient ? " own" : " other"));
+            }
+        });
         engine.gatekeeper.upstreamUser(TestPostgres.PLAIN_USER);
         postgres = engine.postgres;
     }
@@ -366,6 +372,32 @@ class ProtocolParityIT {
                 List<Message> replies = c.untilReady();
                 assertEquals("T D C Z", types(replies));
             }
+        }
+    }
+
+    @Test
+    void aCancelFromAnotherAddressIsRecordedAsSuch() throws Exception {
+        try (WireClient c = new WireClient(engine.port())) {
+            c.startup(3, 0, params("user", "alice", "database", "shop"));
+            c.flush();
+            Message key = c.loginReplies("alice-token").stream().filter(m -> m.type() == 'K').findFirst().orElseThrow();
+            cancels.clear();
+            c.query("SELECT pg_sleep(5)").flush();
+            Thread.sleep(200);
+            // 127.0.0.2 is loopback too, but not the address the session's client came from.
+            try (Socket s = new Socket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", engine.port()));
+                s.setSoTimeout(15_000);
+                s.getOutputStream().write(ByteBuffer.allocate(16).putInt(16).putInt(80877102).put(key.body()).array());
+                assertEquals(-1, s.getInputStream().read());
+            }
+            List<Message> replies = c.untilReady();
+            assertEquals("57014", replies.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow().sqlState(),
+                    types(replies));
+            assertEquals(List.of("127.0.0.2 other"), cancels);
+            sendCancel(engine.port(), key.body());
+            assertEquals(List.of("127.0.0.2 other", "127.0.0.1 own"), cancels);
         }
     }
 
