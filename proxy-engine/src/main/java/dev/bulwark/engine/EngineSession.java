@@ -119,7 +119,15 @@ final class EngineSession implements SessionHooks {
                 yield judge(SessionPolicyState.resolve(classified, policyNames(statement.names())), statement,
                         executes(classified, statement.names()));
             }
-            case PARSE -> judgeParse(services.classifier().classifyParse(statement.sql()), statement);
+            case PARSE -> {
+                QueryClassification parsed = services.classifier().classifyParse(statement.sql());
+                if (parsed.singleStatementRequired() && parsed.size() > 1) {
+                    // A protocol rule, not a policy decision: answered as PostgreSQL answers it.
+                    yield new Decision.Deny(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement",
+                            null);
+                }
+                yield judgeParse(parsed, statement);
+            }
             case EXECUTE -> {
                 if (!(statement.prepared() instanceof Judged judged)) {
                     yield new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "statement not run: the gateway has no verdict for it", null);
@@ -138,9 +146,30 @@ final class EngineSession implements SessionHooks {
         };
     }
 
+    /** Why a statement sets a client_encoding the engine cannot read, if it does (also inside a PREPARE). */
+    private static Optional<String> unreadableEncoding(QueryClassification query) {
+        for (dev.bulwark.policy.StatementClassification statement : query.statements()) {
+            List<dev.bulwark.policy.StatementClassification> parts = new java.util.ArrayList<>(List.of(statement));
+            statement.prepared().ifPresent(prepared -> parts.add(prepared.body()));
+            for (dev.bulwark.policy.StatementClassification part : parts) {
+                for (dev.bulwark.policy.Operation operation : part.operations()) {
+                    if (operation.verb() == dev.bulwark.policy.Verb.UNREADABLE_CLIENT_ENCODING) {
+                        return Optional.of(operation.detail());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A statement that runs now (a Query, or an Execute judged again): its verdict, and what it changes among the names. */
     private Decision judge(QueryClassification query, Statement statement, List<Executed> executes) {
         Summary summary = summarize(query, null, executes);
+        Optional<String> unreadable = unreadableEncoding(query);
+        if (unreadable.isPresent()) {
+            // Not a policy decision: after it the engine could not read this session's text as the server does.
+            return new Decision.Deny(SqlState.FEATURE_NOT_SUPPORTED, "statement refused: " + unreadable.get(), null, summary);
+        }
         if (fixedRole && changesRole(query)) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     "statement denied: the gateway sets this session's role from its grant, it cannot be changed",
@@ -167,6 +196,10 @@ final class EngineSession implements SessionHooks {
         boolean readsNames = SessionPolicyState.readsNames(parsed);
         QueryClassification query = readsNames ? SessionPolicyState.resolve(parsed, policyNames(statement.names())) : parsed;
         Summary summary = summarize(query, null, List.of());
+        Optional<String> unreadable = unreadableEncoding(query);
+        if (unreadable.isPresent()) {
+            return new Decision.Deny(SqlState.FEATURE_NOT_SUPPORTED, "statement refused: " + unreadable.get(), null, summary);
+        }
         if (fixedRole && changesRole(query)) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     "statement denied: the gateway sets this session's role from its grant, it cannot be changed",
@@ -698,12 +731,23 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void cancelRequested() {
+        cancelRequested("an unknown address", true);
+    }
+
+    /**
+     * A cancel withdraws a held statement even from another address than the session's client (the
+     * key is the protocol's proof, and clients behind NAT or a pool cancel from elsewhere), but never
+     * silently: the withdrawal and the recording name where it came from.
+     */
+    @Override
+    public void cancelRequested(String source, boolean fromOwnClient) {
+        String who = fromOwnClient ? "the client (" + source + ")" : source + ", not the session's client address";
         ApprovalHandle held = waiting;
         if (held != null && services.approvals() != null) {
-            services.approvals().withdraw(held.id(), "the client cancelled the statement");
+            services.approvals().withdraw(held.id(), "cancelled by a cancel request from " + who);
         }
         if (recording != null) {
-            recording.cancel("the client sent a cancel request");
+            recording.cancel("cancel request from " + who);
         }
     }
 

@@ -25,8 +25,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Admits a client: the password is an OIDC token, verified against the configured issuers; the
  * identity must hold a grant for the target it names; the upstream login comes from the vault (or
- * the grant's own credential). The database user name a client sends is ignored: the token says who
- * it is.
+ * the grant's own credential). The database user name a client sends must be the token's subject
+ * (the issuer's {@code subject_claim}): the token says who it is, and the user name may not say otherwise.
  */
 final class TokenGatekeeper implements Gatekeeper {
     private static final Logger log = LoggerFactory.getLogger(TokenGatekeeper.class);
@@ -52,7 +52,18 @@ final class TokenGatekeeper implements Gatekeeper {
     public CompletableFuture<Admission> admit(String target, String user, String password, InetSocketAddress client) {
         return verifier.verify(password)
                 .exceptionallyCompose(TokenGatekeeper::asAdmissionFailure)
-                .thenCompose(identity -> login(identity, target));
+                .thenCompose(identity -> {
+                    if (!identity.subject().equals(user)) {
+                        // The startup user must be who the token says (its subject, or the issuer's subject_claim),
+                        // so what a client, its logs and PostgreSQL-facing tools show as the user is true.
+                        log.info("login refused: startup user \"{}\" is not the token's subject \"{}\"", printable(user),
+                                printable(identity.subject()));
+                        return CompletableFuture.failedFuture(new AdmissionException(SqlState.INVALID_AUTHORIZATION,
+                                "user \"" + printable(user) + "\" does not match the token's subject \""
+                                        + printable(identity.subject()) + "\""));
+                    }
+                    return login(identity, target);
+                });
     }
 
     private CompletableFuture<Admission> login(Identity identity, String targetName) {

@@ -1,8 +1,10 @@
 package dev.bulwark.policy;
 
+import dev.bulwark.protocol.ClientEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,7 +14,6 @@ import java.util.Set;
 final class Settings {
 
     private static final Set<String> ROLE_SETTINGS = Set.of("role", "session_authorization");
-    private static final Set<String> UTF8_NAMES = Set.of("utf8", "utf-8", "unicode");
     /**
      * Settings (superuser-only, but the upstream login may be one) that switch off triggers and foreign
      * keys, load libraries, damage data or silence the server's own logging: server administration.
@@ -42,12 +43,22 @@ final class Settings {
                 || name.startsWith("trace_")) {
             return new Operation(Verb.SERVER_ADMIN, List.of(), false, name);
         }
-        if (name.equals("client_encoding")) {
+        if (ClientEncoding.isClientEncodingSetting(name)) {
             // Bulwark reads the text as UTF-8; in another client encoding (SJIS, BIG5 ...) a multibyte
             // character may end in a quote or backslash byte, so the server would split it differently.
-            if (values == null || values.size() != 1 || !UTF8_NAMES.contains(values.get(0).toLowerCase(Locale.ROOT))) {
-                return Operation.unknown("a client_encoding other than UTF8 would let the server read the text"
-                        + " differently from Bulwark");
+            // ClientEncoding owns which encodings are read exactly. DEFAULT (and RESET) go back to the
+            // value the session started with, which the engine checked; the server's client_encoding
+            // ParameterStatus is checked after every change anyway.
+            if (values == null || values.size() != 1) {
+                return new Operation(Verb.UNREADABLE_CLIENT_ENCODING, List.of(), false,
+                        "client_encoding set to something Bulwark cannot read as one encoding name");
+            }
+            String value = values.get(0);
+            if (!value.equalsIgnoreCase("default")) {
+                Optional<String> refusal = ClientEncoding.refusal(value);
+                if (refusal.isPresent()) {
+                    return new Operation(Verb.UNREADABLE_CLIENT_ENCODING, List.of(), false, refusal.get());
+                }
             }
         }
         if (name.equals("search_path")) {

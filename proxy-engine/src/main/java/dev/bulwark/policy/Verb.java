@@ -129,7 +129,13 @@ public enum Verb {
     /** Runs SQL text Bulwark cannot see: query_to_xml, table_to_xml, ts_stat ... */
     DYNAMIC_SQL(StatementKind.UNKNOWN),
     /** dblink: runs SQL on another server. */
-    REMOTE_SQL(StatementKind.UNKNOWN);
+    REMOTE_SQL(StatementKind.UNKNOWN),
+    /**
+     * Sets a client_encoding Bulwark cannot read exactly (see protocol.ClientEncoding): after it the
+     * server would read the session's text differently. Unknown to rules, and refused by the engine
+     * whatever a rule says; the detail is the reason.
+     */
+    UNREADABLE_CLIENT_ENCODING(StatementKind.UNKNOWN);
 
     private final StatementKind kind;
 

@@ -172,8 +172,12 @@ public sealed interface BackendMessage {
         }
     }
 
-    /** NegotiateProtocolVersion: {@code Int32 newest minor supported, Int32 n, String unrecognized option[n]}. */
-    record NegotiateProtocolVersion(int newestMinor, List<String> unrecognizedOptions) implements BackendMessage {
+    /**
+     * NegotiateProtocolVersion: {@code Int32 version, Int32 n, String unrecognized option[n]}. The docs call the
+     * Int32 the "newest minor protocol version supported"; PostgreSQL and libpq use the full version number
+     * (3.0 is 196608).
+     */
+    record NegotiateProtocolVersion(int version, List<String> unrecognizedOptions) implements BackendMessage {
         public NegotiateProtocolVersion {
             unrecognizedOptions = List.copyOf(unrecognizedOptions);
         }
@@ -357,7 +361,7 @@ public sealed interface BackendMessage {
             }
             case NegotiateProtocolVersion n -> {
                 at = Wire.begin(buf, NEGOTIATE_PROTOCOL_VERSION);
-                buf.writeInt(n.newestMinor());
+                buf.writeInt(n.version());
                 buf.writeInt(n.unrecognizedOptions().size());
                 n.unrecognizedOptions().forEach(o -> Wire.writeCString(buf, o));
             }

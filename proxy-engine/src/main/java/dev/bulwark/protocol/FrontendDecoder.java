@@ -56,7 +56,7 @@ public final class FrontendDecoder extends ByteToMessageDecoder {
         int length = in.getInt(in.readerIndex());
         if (length < 8 || length > limits.maxStartupPacket()) {
             fail();
-            throw ProtocolException.violation("invalid length of startup packet");
+            throw ProtocolException.silent("invalid length of startup packet");
         }
         if (in.readableBytes() < length) {
             return;

@@ -116,10 +116,10 @@ public sealed interface FrontendMessage {
     static FrontendMessage decode(PgFrame frame) {
         ByteBuf body = frame.body();
         FrontendMessage message = switch (frame.type()) {
-            case QUERY -> new Query(Wire.readCString(body));
+            case QUERY -> new Query(Wire.readText(body));
             case PARSE -> {
-                String name = Wire.readCString(body);
-                String sql = Wire.readCString(body);
+                String name = Wire.readText(body);
+                String sql = Wire.readText(body);
                 Wire.requireReadable(body, 2);
                 int count = body.readUnsignedShort();
                 Wire.requireReadable(body, count * 4);

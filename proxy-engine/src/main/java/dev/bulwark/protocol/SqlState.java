@@ -16,6 +16,9 @@ public final class SqlState {
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String INTERNAL_ERROR = "XX000";
     public static final String IO_ERROR = "58030";
+    public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    public static final String INVALID_PARAMETER_VALUE = "22023";
+    public static final String SYNTAX_ERROR = "42601";
 
     private SqlState() {}
 }

@@ -3,6 +3,8 @@ package dev.bulwark.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Reading and writing the protocol's primitive types: Int8/16/32, String (NUL-terminated), Byte_n. */
@@ -21,6 +23,45 @@ public final class Wire {
         String value = buf.toString(buf.readerIndex(), end - buf.readerIndex(), StandardCharsets.UTF_8);
         buf.readerIndex(end + 1);
         return value;
+    }
+
+    /**
+     * Reads a NUL-terminated string of statement text as strict UTF-8: an invalid byte sequence is
+     * refused (SQLSTATE 22021, as PostgreSQL does), never replaced, since a replaced byte is one the
+     * engine did not read but the server would.
+     */
+    public static String readText(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int end = buf.indexOf(start, buf.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw ProtocolException.violation("unterminated string in message");
+        }
+        String value;
+        if (isAscii(buf, start, end)) {
+            value = buf.toString(start, end - start, StandardCharsets.US_ASCII);
+        } else {
+            try {
+                value = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(buf.nioBuffer(start, end - start))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new ProtocolException(SqlState.CHARACTER_NOT_IN_REPERTOIRE,
+                        "invalid byte sequence for encoding \"UTF8\"");
+            }
+        }
+        buf.readerIndex(end + 1);
+        return value;
+    }
+
+    private static boolean isAscii(ByteBuf buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void writeCString(ByteBuf buf, String value) {

@@ -5,6 +5,7 @@ import dev.bulwark.protocol.BackendCodec;
 import dev.bulwark.protocol.BackendMessage;
 import dev.bulwark.protocol.BackendMessage.ErrorResponse;
 import dev.bulwark.protocol.BackendMessage.RowDescription;
+import dev.bulwark.protocol.ClientEncoding;
 import dev.bulwark.protocol.FrontendCodec;
 import dev.bulwark.protocol.FrontendDecoder;
 import dev.bulwark.protocol.FrontendMessage;
@@ -25,6 +26,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -52,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements LiveSession {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a connection ended with a FATAL may still send (what it sends is dropped) before it is closed. */
+    private static final long FATAL_LINGER_MILLIS = 2000;
 
     private enum Phase { STARTUP, AWAIT_PASSWORD, ADMITTING, CONNECTING, READY, CLOSED }
 
@@ -96,6 +100,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     /** The portal of an Execute that waits for its decision: the decision is for that portal's statement. */
     private PreparedStatements.Portal decidingPortal;
     private boolean skipUntilSync;
+    /** The server sent a FATAL: its close is explained, the engine adds nothing. */
+    private boolean serverEndedSession;
     private volatile byte transactionStatus = 'I';
     private volatile long statementCount;
     private volatile String lastStatement;
@@ -253,7 +259,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof ProtocolException pe) {
+        if (root instanceof ProtocolException pe && pe.silent()) {
+            // As PostgreSQL: logged, and the connection closed without a reply.
+            log.info("session {}: {} from {}: connection closed", id, pe.getMessage(), client.remoteAddress());
+            close(pe.getMessage());
+        } else if (root instanceof ProtocolException pe) {
             log.info("session {}: protocol error from client {}: {}", id, client.remoteAddress(), pe.getMessage());
             fatal(pe.sqlState(), pe.getMessage());
         } else if (root instanceof java.io.IOException) {
@@ -273,7 +283,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 boolean offer = services.serverTls() != null && ctx.pipeline().get(SslHandler.class) == null;
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) (offer ? 'S' : 'N')}));
                 if (offer) {
-                    ctx.pipeline().addFirst("tls", services.serverTls().newHandler(ctx.alloc()));
+                    SslHandler tls = services.serverTls().newHandler(ctx.alloc());
+                    ctx.pipeline().addFirst("tls", tls);
+                    ctx.pipeline().addBefore("tls", "tls-renegotiation-guard", new TlsRenegotiationGuard(tls, id));
                 }
                 client.read();
             }
@@ -281,15 +293,38 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
                 client.read();
             }
-            case StartupPacket.CancelRequest cancel -> {
-                services.registry().byCancelKey(new CancelKey(cancel.processId(), cancel.secretKey()))
-                        .ifPresent(ClientConnection::cancelUpstream);
-                phase = Phase.CLOSED;
-                services.registry().remove(this);
-                ctx.close();
-            }
+            case StartupPacket.CancelRequest cancel -> onCancelRequest(ctx, cancel);
             case StartupPacket.StartupMessage startup -> onStartupMessage(ctx, startup);
         }
+    }
+
+    /**
+     * A CancelRequest: like PostgreSQL, the engine closes the cancel connection only once the cancel
+     * is delivered (the server closed the engine's own cancel connection, bounded by a timeout), so a
+     * client that waits for the close, as libpq does, cannot have a late cancel hit its next
+     * statement. Wrong keys are limited and logged per source address ({@link CancelGuard}).
+     */
+    private void onCancelRequest(ChannelHandlerContext ctx, StartupPacket.CancelRequest cancel) {
+        phase = Phase.CLOSED;
+        services.registry().remove(this);
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        InetAddress source = client.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        CancelGuard guard = services.registry().cancelGuard();
+        if (source != null && !guard.allowed(source)) {
+            ctx.close(); // too many wrong keys from this address: dropped unlooked-at
+            return;
+        }
+        Optional<ClientConnection> target = services.registry().byCancelKey(new CancelKey(cancel.processId(), cancel.secretKey()));
+        if (target.isEmpty()) {
+            if (source != null) {
+                guard.failed(source);
+            }
+            ctx.close();
+            return;
+        }
+        target.get().cancelUpstream(source).addListener(f -> ctx.close());
     }
 
     private void onStartupMessage(ChannelHandlerContext ctx, StartupPacket.StartupMessage startup) {
@@ -307,6 +342,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported by the gateway");
             return;
         }
+        Optional<EncodingRefusal> encodingRefusal = startupEncodingRefusal(startup);
+        if (encodingRefusal.isPresent()) {
+            log.info("session {}: startup from {} refused: {}", id, client.remoteAddress(), encodingRefusal.get().message());
+            fatal(encodingRefusal.get().sqlState(), encodingRefusal.get().message());
+            return;
+        }
         boolean tls = ctx.pipeline().get(SslHandler.class) != null;
         if (!tls && !plaintextAllowed()) {
             fatal(SqlState.INVALID_AUTHORIZATION, "the gateway requires TLS for this connection (use sslmode=require)");
@@ -314,13 +355,45 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         List<String> unsupported = startup.parameters().keySet().stream().filter(k -> k.startsWith("_pq_.")).toList();
         if (startup.minorVersion() > 0 || !unsupported.isEmpty()) {
-            ctx.write(BackendCodec.encode(new BackendMessage.NegotiateProtocolVersion(0, unsupported), ctx.alloc()));
+            // The newest version the engine speaks for major 3, as PostgreSQL sends it: the full Int32 (3.0 is 196608).
+            ctx.write(BackendCodec.encode(new BackendMessage.NegotiateProtocolVersion(StartupPacket.PROTOCOL_3_0, unsupported),
+                    ctx.alloc()));
         }
         decoder.startMessages();
         phase = Phase.AWAIT_PASSWORD;
         ctx.writeAndFlush(BackendCodec.encode(
                 new BackendMessage.Authentication(BackendMessage.AUTH_CLEARTEXT_PASSWORD, new byte[0]), ctx.alloc()));
         client.read();
+    }
+
+    /**
+     * A client_encoding the engine cannot read exactly, asked for in the StartupMessage (any spelling
+     * of the name the server accepts) or in its {@code options} ({@code -c client_encoding=...}).
+     */
+    private record EncodingRefusal(String sqlState, String message) {}
+
+    private static Optional<EncodingRefusal> startupEncodingRefusal(StartupPacket.StartupMessage startup) {
+        for (Map.Entry<String, String> parameter : startup.parameters().entrySet()) {
+            List<String> values;
+            if (ClientEncoding.isClientEncodingSetting(parameter.getKey())) {
+                values = List.of(parameter.getValue());
+            } else if (parameter.getKey().equals("options")) {
+                try {
+                    values = ClientEncoding.fromOptions(parameter.getValue());
+                } catch (ProtocolException e) {
+                    return Optional.of(new EncodingRefusal(e.sqlState(), e.getMessage()));
+                }
+            } else {
+                continue;
+            }
+            for (String value : values) {
+                Optional<String> refusal = ClientEncoding.refusal(value);
+                if (refusal.isPresent()) {
+                    return Optional.of(new EncodingRefusal(ClientEncoding.refusalSqlState(value), refusal.get()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean plaintextAllowed() {
@@ -393,6 +466,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private void ready(UpstreamConnection connection) {
         upstreamConnection = connection;
         upstream = connection.channel();
+        for (BackendMessage.ParameterStatus p : connection.parameters()) {
+            if (!acceptsParameter(p)) {
+                return;
+            }
+        }
         upstream.pipeline().addLast("relay", new UpstreamRelay());
         upstream.closeFuture().addListener(f -> client.eventLoop().execute(this::upstreamClosed));
         authTimer.cancel(false);
@@ -422,6 +500,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         drainClientQueue(); // anything the client sent ahead of the login's answer
         upstream.flush();
         readClientIfReady();
+    }
+
+    /**
+     * The server's client_encoding ParameterStatus is the authority on how it reads the client's text,
+     * whatever changed it (SET, a function, a role's settings, RESET). If it reports an encoding the
+     * engine cannot read exactly, the session ends before anything further is judged.
+     */
+    private boolean acceptsParameter(BackendMessage.ParameterStatus parameter) {
+        if (!parameter.name().equals("client_encoding")) {
+            return true;
+        }
+        Optional<String> refusal = ClientEncoding.refusal(parameter.value());
+        if (refusal.isEmpty()) {
+            return true;
+        }
+        log.warn("session {}: the server reports client_encoding {} for target {}: ending the session", id,
+                parameter.value(), targetName);
+        fatal(SqlState.FEATURE_NOT_SUPPORTED, "terminating connection: " + refusal.get());
+        return false;
     }
 
     private void scheduleExpiry(Identity identity) {
@@ -500,11 +597,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             return true;
         }
         switch (type) {
-            case FrontendMessage.QUERY -> {
-                return onQuery(frame);
-            }
-            case FrontendMessage.PARSE -> {
-                return onParse(frame);
+            case FrontendMessage.QUERY, FrontendMessage.PARSE -> {
+                try {
+                    return type == FrontendMessage.QUERY ? onQuery(frame) : onParse(frame);
+                } catch (ProtocolException e) {
+                    if (!e.sqlState().equals(SqlState.CHARACTER_NOT_IN_REPERTOIRE)) {
+                        throw e;
+                    }
+                    refuseUnreadableText(frame, e.getMessage());
+                }
             }
             case FrontendMessage.BIND -> {
                 return onBind(frame);
@@ -522,7 +623,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
             case FrontendMessage.SYNC -> {
                 skipUntilSync = false;
-                tracker.expect(ResponseTracker.Kind.SYNC, null);
+                tracker.expectSync(); // none while in copy-in mode: the server ignores that Sync
                 names.batchEnded();
                 forward(frame);
             }
@@ -533,7 +634,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 hooks.copyData(copySequence, true, frame.length() - 5);
                 forward(frame);
             }
-            case FrontendMessage.FLUSH, FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> forward(frame);
+            case FrontendMessage.COPY_DONE, FrontendMessage.COPY_FAIL -> {
+                tracker.copyEndSent();
+                forward(frame);
+            }
+            case FrontendMessage.FLUSH -> forward(frame);
             case FrontendMessage.TERMINATE -> {
                 frame.release();
                 close("client terminated");
@@ -544,6 +649,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
             }
         }
         return true;
+    }
+
+    /**
+     * Statement text that is not valid UTF-8 is refused as PostgreSQL refuses it (ERROR 22021, the
+     * session goes on), never read with replacement characters: a replaced byte is one the policy did
+     * not read but the server would. A stand-in fails upstream so the transaction state follows.
+     */
+    private void refuseUnreadableText(PgFrame frame, String message) {
+        boolean query = frame.type() == FrontendMessage.QUERY;
+        frame.release();
+        log.info("session {}: statement refused: its text is not valid UTF-8", id);
+        DeniedStatement denial = new DeniedStatement(SqlState.CHARACTER_NOT_IN_REPERTOIRE, message, null);
+        if (query) {
+            tracker.expectDenied(ResponseTracker.Kind.QUERY, null, denial);
+            forward(FrontendCodec.encode(new FrontendMessage.Query(DeniedStatement.STAND_IN_SQL), client.alloc()));
+        } else {
+            denyInExtendedProtocol("bulwark_unreadable_text",
+                    new StatementGate.Decision.Deny(SqlState.CHARACTER_NOT_IN_REPERTOIRE, message, null));
+        }
     }
 
     private StatementGate.SessionInfo gateInfo() {
@@ -999,7 +1123,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 unattributedBatchError = null;
                 toClient(frame);
             }
-            case BackendMessage.ERROR_RESPONSE -> onServerError(frame, head);
+            case BackendMessage.ERROR_RESPONSE -> {
+                tracker.serverError();
+                if (endsSession(frame)) {
+                    serverEndedSession = true; // the server explains the close that follows
+                }
+                onServerError(frame, head);
+            }
+            case BackendMessage.COPY_IN_RESPONSE -> {
+                tracker.copyInStarted();
+                toClient(frame);
+            }
+            case BackendMessage.PARAMETER_STATUS -> {
+                var parameter = (BackendMessage.ParameterStatus) BackendCodec.decode(frame);
+                if (!acceptsParameter(parameter)) {
+                    frame.release();
+                    return true;
+                }
+                toClient(frame);
+            }
             case BackendMessage.ROW_DESCRIPTION -> {
                 RowDescription columns = (RowDescription) BackendCodec.decode(frame);
                 if (head == null) {
@@ -1302,24 +1444,48 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (phase == Phase.CLOSED) {
             return;
         }
+        if (serverEndedSession && serverQueue.isEmpty()) {
+            // The server sent its FATAL (pg_terminate_backend, idle_session_timeout ...) and the client
+            // has it: say nothing more, close as PostgreSQL does.
+            log.info("session {}: target {} ended the session", id, targetName);
+            close("the database ended the session");
+            return;
+        }
         log.info("session {}: connection to target {} closed", id, targetName);
         fatal(SqlState.CONNECTION_FAILURE, "connection to the database was lost");
     }
 
+    /** An ErrorResponse with severity FATAL or PANIC: the server closes the connection after it. */
+    private static boolean endsSession(PgFrame frame) {
+        var error = (ErrorResponse) BackendCodec.decode(frame);
+        String severity = error.fields().getOrDefault('V', error.fields().get('S'));
+        return "FATAL".equals(severity) || "PANIC".equals(severity);
+    }
+
     // ---------------------------------------------------------------- cancel and close
 
-    private void cancelUpstream() {
+    /** Forwards a cancel for this session; the future completes once it is delivered (or given up). */
+    private io.netty.util.concurrent.Future<Void> cancelUpstream(InetAddress source) {
         UpstreamConnection connection = upstreamConnection;
-        if (connection == null) {
-            return;
+        Channel ch = client;
+        if (connection == null || ch == null) {
+            return io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
         }
-        log.info("session {}: cancel request forwarded to target {}", id, targetName);
-        client.eventLoop().execute(() -> {
+        InetAddress own = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        boolean fromOwnClient = source != null && source.equals(own);
+        String from = source == null ? "an unknown address" : source.getHostAddress();
+        if (fromOwnClient) {
+            log.info("session {}: cancel request from {} forwarded to target {}", id, from, targetName);
+        } else {
+            log.warn("session {}: cancel request from {}, not the session's client address, forwarded to target {}",
+                    id, from, targetName);
+        }
+        ch.eventLoop().execute(() -> {
             if (hooks != null) {
-                hooks.cancelRequested();
+                hooks.cancelRequested(from, fromOwnClient);
             }
         });
-        UpstreamConnector.cancel(client.eventLoop(), connection.address(), connection.processId(), connection.secretKey(), id);
+        return UpstreamConnector.cancel(ch.eventLoop(), connection.address(), connection.processId(), connection.secretKey(), id);
     }
 
     /** Sends a FATAL ErrorResponse to the client and closes both sides once it is flushed. */
@@ -1330,9 +1496,61 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (client != null && client.isActive()) {
             ByteBuf error = BackendCodec.encode(ErrorResponse.of("FATAL", sqlState, message), client.alloc());
             rowBatch.emit(client); // the rows before the failure, then the error
-            client.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+            client.writeAndFlush(error).addListener(f -> closeAfterFatal());
         }
         shutdown(message, false);
+    }
+
+    /**
+     * Closes the client's connection once a FATAL is on its way without destroying it: closing a
+     * socket that still holds unread client bytes (a pipeline, COPY data, a query sent while the
+     * engine waited) makes the kernel answer with a reset, which can discard the FATAL before the
+     * client reads it. So the engine sends FIN first, reads and drops what the client still sends
+     * until it closes too, and closes anyway after {@link #FATAL_LINGER_MILLIS}.
+     */
+    private void closeAfterFatal() {
+        Channel ch = client;
+        if (!ch.isActive()) {
+            return;
+        }
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, FATAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ch.pipeline().addFirst("discard-after-fatal", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+                ctx.read();
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                    ctx.close();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            // close_notify, then FIN: the TLS stream ends cleanly after the error.
+            tls.closeOutbound().addListener(f -> shutdownOutput(ch));
+        } else {
+            shutdownOutput(ch);
+        }
+        ch.read();
+    }
+
+    private static void shutdownOutput(Channel ch) {
+        if (ch instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            ch.close();
+        }
     }
 
     private void close(String reason) {

@@ -12,7 +12,11 @@ import java.util.Iterator;
  * Lives on the session's event loop only.
  */
 final class ResponseTracker {
-    enum Kind { QUERY, PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, FUNCTION_CALL }
+    enum Kind {
+        QUERY, PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, FUNCTION_CALL,
+        /** Where the client ended a COPY FROM STDIN (CopyDone or CopyFail): no reply, a mark in the order of messages. */
+        COPY_END
+    }
 
     /** One expected reply group. */
     static final class Entry {
@@ -66,6 +70,14 @@ final class ResponseTracker {
         this.names = names;
     }
 
+    /**
+     * The server is in copy-in mode and the client has not ended the copy yet. In copy-in mode
+     * PostgreSQL ignores Sync (and Flush): "for the convenience of client libraries that may send
+     * those without noticing that the command they just sent was COPY". A Sync sent then gets no
+     * ReadyForQuery, so it must not be expected.
+     */
+    private boolean copyIn;
+
     Entry expect(Kind kind, String name) {
         return add(new Entry(kind, name, false, null));
     }
@@ -83,7 +95,54 @@ final class ResponseTracker {
         return entry;
     }
 
+    /** A Sync: expected unless the server is known to be in copy-in mode, where it ignores it. */
+    void expectSync() {
+        if (!copyIn) {
+            expect(Kind.SYNC, null);
+        }
+    }
+
+    /** The client's CopyDone or CopyFail went to the server. */
+    void copyEndSent() {
+        if (copyIn) {
+            copyIn = false;
+        } else {
+            add(new Entry(Kind.COPY_END, null, false, null)); // the server may not have said CopyInResponse yet
+        }
+    }
+
+    /**
+     * CopyInResponse for the head entry: every Sync the client sent after it, up to where it ended
+     * the copy, reached the server in copy-in mode and was ignored there.
+     */
+    void copyInStarted() {
+        Iterator<Entry> it = entries.iterator();
+        if (it.hasNext()) {
+            it.next(); // the statement that started the copy
+        }
+        while (it.hasNext()) {
+            Entry entry = it.next();
+            if (entry.kind == Kind.COPY_END) {
+                it.remove();
+                return; // the client ended the copy already
+            }
+            if (entry.kind == Kind.SYNC) {
+                it.remove();
+            }
+        }
+        copyIn = true;
+    }
+
+    /** An ErrorResponse: a failed COPY leaves copy-in mode, and Syncs count again. */
+    void serverError() {
+        copyIn = false;
+    }
+
     Entry head() {
+        // A copy end that no CopyInResponse claimed (the COPY failed before it started) gets no reply.
+        while (!entries.isEmpty() && entries.peekFirst().kind == Kind.COPY_END) {
+            entries.pollFirst();
+        }
         return entries.peekFirst();
     }
 
@@ -161,5 +220,6 @@ final class ResponseTracker {
 
     void clear() {
         entries.clear();
+        copyIn = false;
     }
 }

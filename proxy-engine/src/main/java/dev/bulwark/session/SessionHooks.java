@@ -71,6 +71,11 @@ public interface SessionHooks extends StatementGate, SessionObserver, ResultFilt
             }
 
             @Override
+            public void cancelRequested(String source, boolean fromOwnClient) {
+                observer.cancelRequested(source, fromOwnClient);
+            }
+
+            @Override
             public void stateChanged() {
                 observer.stateChanged();
             }

@@ -46,6 +46,15 @@ public interface SessionObserver {
 
     default void cancelRequested() {}
 
+    /**
+     * A cancel request with this session's key arrived from {@code source} (an address);
+     * {@code fromOwnClient} is false when that is not the address of the session's client, which the
+     * protocol allows (the key is the proof) but which an observer records.
+     */
+    default void cancelRequested(String source, boolean fromOwnClient) {
+        cancelRequested();
+    }
+
     /** The session's {@link LiveSession#state()} changed in a way live views care about (held, released). */
     default void stateChanged() {}
 

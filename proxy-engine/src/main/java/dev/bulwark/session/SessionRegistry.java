@@ -10,6 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
     private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
     private final Map<CancelKey, ClientConnection> byCancelKey = new ConcurrentHashMap<>();
+    private final CancelGuard cancelGuard = new CancelGuard();
+
+    CancelGuard cancelGuard() {
+        return cancelGuard;
+    }
 
     void add(ClientConnection session) {
         byId.put(session.id(), session);

@@ -17,6 +17,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +28,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -368,20 +370,45 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
         return buf;
     }
 
-    /** Sends a CancelRequest for an upstream backend on a fresh connection, as PostgreSQL clients do. */
-    static void cancel(EventLoop loop, InetSocketAddress address, int processId, byte[] secretKey, String sessionId) {
+    /** How long a forwarded cancel may take before the client's cancel connection is closed anyway. */
+    static final long CANCEL_TIMEOUT_MILLIS = 5000;
+
+    /**
+     * Sends a CancelRequest for an upstream backend on a fresh connection, as PostgreSQL clients do,
+     * and completes once the server has closed that connection: PostgreSQL closes it only after it
+     * has signalled the backend, so the client's own cancel connection can be closed then with the
+     * same meaning ("delivered"). Completes (never fails) on error or after {@link #CANCEL_TIMEOUT_MILLIS}.
+     */
+    static Future<Void> cancel(EventLoop loop, InetSocketAddress address, int processId, byte[] secretKey, String sessionId) {
+        Promise<Void> delivered = loop.newPromise();
         ByteBuf packet = FrontendCodec.encode(new StartupPacket.CancelRequest(processId, secretKey), ByteBufAllocator.DEFAULT);
-        new Bootstrap().group(loop).channel(Transport.clientChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-                .handler(new ChannelInboundHandlerAdapter())
-                .connect(address).addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        Channel ch = f.channel();
-                        ch.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
-                    } else {
-                        packet.release();
-                        log.warn("session {}: cannot send cancel to target: {}", sessionId, f.cause().toString());
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(Transport.clientChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CANCEL_TIMEOUT_MILLIS)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg); // PostgreSQL sends nothing back
                     }
-                });
+                })
+                .connect(address);
+        connecting.addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                Channel ch = f.channel();
+                ch.closeFuture().addListener(closed -> delivered.trySuccess(null));
+                ch.writeAndFlush(packet);
+            } else {
+                packet.release();
+                log.warn("session {}: cannot send cancel to target: {}", sessionId, f.cause().toString());
+                delivered.trySuccess(null);
+            }
+        });
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            if (delivered.trySuccess(null)) {
+                log.warn("session {}: the target did not confirm a cancel within {} ms", sessionId, CANCEL_TIMEOUT_MILLIS);
+                connecting.channel().close();
+            }
+        }, CANCEL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        delivered.addListener(done -> timer.cancel(false));
+        return delivered;
     }
 }

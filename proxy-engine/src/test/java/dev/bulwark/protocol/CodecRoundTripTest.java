@@ -84,7 +84,7 @@ class CodecRoundTripTest {
                 new BackendMessage.RowDescription(List.of(
                         new BackendMessage.Field("id", 16384, 1, 23, 4, -1, 0),
                         new BackendMessage.Field("email", 16384, 3, 25, -1, -1, 1))),
-                new BackendMessage.NegotiateProtocolVersion(0, List.of("_pq_.unknown")),
+                new BackendMessage.NegotiateProtocolVersion(196608, List.of("_pq_.unknown")),
                 new BackendMessage.DataRow(row));
     }
 

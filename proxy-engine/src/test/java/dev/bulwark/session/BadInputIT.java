@@ -128,8 +128,10 @@ class BadInputIT {
 
     @Test
     void garbageBytes() throws Exception {
+        // As PostgreSQL: a first packet whose length is no startup packet's is logged, and the connection
+        // closed without a reply ("invalid length of startup packet").
         Reply r = exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertEquals("08P01", r.sqlState());
+        assertEquals(0, r.type(), "no reply");
         assertTrue(r.closed());
         assertBystanderWorks();
     }
@@ -137,7 +139,7 @@ class BadInputIT {
     @Test
     void twoGibLengthPrefixBeforeStartup() throws Exception {
         Reply r = exchange(new byte[] {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 3, 0, 0});
-        assertEquals("08P01", r.sqlState());
+        assertEquals(0, r.type(), "no reply, as PostgreSQL");
         assertTrue(r.closed());
         assertBystanderWorks();
     }
@@ -239,7 +241,7 @@ class BadInputIT {
             assertEquals('v', in.readByte());
             int len = in.readInt();
             ByteBuffer body = ByteBuffer.wrap(in.readNBytes(len - 4));
-            assertEquals(0, body.getInt()); // newest minor version supported: 3.0
+            assertEquals(196608, body.getInt()); // the newest version supported, as PostgreSQL sends it: 3.0
             assertEquals('R', in.readByte());
         }
     }

@@ -125,6 +125,112 @@ class PgJdbcThroughEngineIT {
         }
     }
 
+    /** A connection straight to PostgreSQL, as the engine's upstream user would log in, for comparisons. */
+    private static Connection direct(Properties extra) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.setProperty("user", TestPostgres.PLAIN_USER);
+        p.setProperty("password", TestPostgres.PASSWORD);
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + engine.postgres.port() + "/shop?sslmode=disable", p);
+    }
+
+    /**
+     * pgjdbc's CopyManager COPYs (some failing mid-copy on a bad row), a COPY FROM STDIN run as a plain
+     * statement (pgjdbc answers it with CopyFail; in the extended protocol its Sync went out before and
+     * the server ignored it in copy-in mode), and prepared statements after each (whose Bind makes the
+     * engine ask for columns). Through the engine the outcomes are those of a direct
+     * connection, iteration for iteration.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"extended", "simple"})
+    void copyManagerLoopsBehaveAsDirect(String queryMode) throws Exception {
+        int iterations = 150;
+        List<String> straight;
+        try (Connection c = direct(mode(queryMode))) {
+            straight = copyLoop(c, iterations);
+        }
+        List<String> through;
+        try (Connection c = engine.connect("shop", "alice-token", mode(queryMode))) {
+            through = copyLoop(c, iterations);
+        }
+        assertEquals(straight, through);
+        assertEquals(iterations, through.size());
+    }
+
+    private static List<String> copyLoop(Connection c, int iterations) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE copy_loop (id int, name text)");
+        }
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        List<String> outcomes = new ArrayList<>();
+        try (PreparedStatement count = c.prepareStatement("SELECT count(*), max(id) FROM copy_loop WHERE id >= ?")) {
+            for (int i = 0; i < iterations; i++) {
+                String outcome;
+                try {
+                    // Every fifth COPY carries a bad row: the server fails it mid-copy.
+                    String rows = i + "\tname " + i + "\n" + (i % 5 == 4 ? "not-a-number\tx\n" : (i + 1000) + "\tname\n");
+                    outcome = "in " + copy.copyIn("COPY copy_loop FROM STDIN", new StringReader(rows));
+                } catch (SQLException e) {
+                    outcome = "in " + e.getSQLState();
+                }
+                count.setInt(1, 0);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    outcome += " count " + rs.getInt(1) + " max " + rs.getInt(2);
+                }
+                if (i % 3 == 0) {
+                    // A COPY FROM STDIN outside the CopyManager: pgjdbc answers the CopyInResponse with CopyFail
+                    // (in the extended protocol after a Sync the server ignored in copy-in mode).
+                    try (Statement s = c.createStatement()) {
+                        s.execute("COPY copy_loop FROM STDIN");
+                        outcome += " statement copy ran";
+                    } catch (SQLException e) {
+                        outcome += " statement copy " + e.getSQLState();
+                    }
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                outcome += " out " + copy.copyOut("COPY (SELECT id FROM copy_loop WHERE id = " + i + ") TO STDOUT", out);
+                outcomes.add(outcome);
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Statement.setQueryTimeout: pgjdbc cancels on a timer through a CancelRequest. Quick statements
+     * under a timeout, and statements that run past it, interleaved: each outcome as on a direct connection,
+     * and no cancel ever lands on the statement after the one it was meant for.
+     */
+    @Test
+    void queryTimeoutLoopsBehaveAsDirect() throws Exception {
+        List<String> straight;
+        try (Connection c = direct(new Properties())) {
+            straight = timeoutLoop(c);
+        }
+        List<String> through;
+        try (Connection c = engine.connect("alice-token")) {
+            through = timeoutLoop(c);
+        }
+        assertEquals(straight, through);
+    }
+
+    private static List<String> timeoutLoop(Connection c) throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.setQueryTimeout(1);
+            for (int i = 0; i < 303; i++) {
+                String sql = i % 100 == 0 ? "SELECT pg_sleep(3)" : "SELECT " + i;
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    rs.next();
+                    outcomes.add(sql + " ok");
+                } catch (SQLException e) {
+                    outcomes.add(sql + " " + e.getSQLState());
+                }
+            }
+        }
+        return outcomes;
+    }
+
     @Test
     void listenNotifyCarriesTheRealBackendPid() throws Exception {
         try (Connection listener = engine.connect("alice-token"); Connection sender = engine.connect("alice-token")) {

@@ -65,6 +65,6 @@ class TokenExpiryIT {
                 s.execute("SELECT 1");
             }
         });
-        assertTrue(e.getSQLState().equals("57P01") || e.getSQLState().startsWith("08"), e.getSQLState());
+        assertEquals("57P01", e.getSQLState(), e.getMessage());
     }
 }
