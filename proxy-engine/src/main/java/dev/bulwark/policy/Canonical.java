@@ -126,7 +126,7 @@ record Canonical(String text, Optional<String> problem) {
             "then", "else", "case", "on", "having", "by", "set", "returning", "using", "values", "distinct", "from",
             "as", "into", "limit", "offset", "filter", "check", "default");
     /** Words that compare, like operators: an IS after them applies to the whole comparison. */
-    private static final Set<String> COMPARING_WORDS = Set.of("like", "ilike", "similar", "between", "in",
+    private static final Set<String> COMPARING_WORDS = Set.of("like", "ilike", "similar", "between", "in", "exists",
             "operator");
 
     /**
