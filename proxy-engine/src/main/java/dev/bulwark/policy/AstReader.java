@@ -16,6 +16,7 @@ import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
@@ -558,6 +559,10 @@ final class AstReader {
         }
         if (e instanceof NullValue) {
             return false;
+        }
+        if (e instanceof IsBooleanExpression test && test.isTrue() != test.isNot()) {
+            // x IS TRUE and x IS NOT FALSE keep the rows x keeps (x = x IS TRUE is no filter either).
+            return isTautology(test.getLeftExpression());
         }
         if (e instanceof OrExpression or) {
             return isTautology(or.getLeftExpression()) || isTautology(or.getRightExpression());

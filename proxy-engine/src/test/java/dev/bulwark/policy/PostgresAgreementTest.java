@@ -231,7 +231,8 @@ final class PostgresAgreementTest {
     @ParameterizedTest
     @ValueSource(strings = {"DELETE FROM agree_t WHERE id = ID", "DELETE FROM agree_t WHERE \"id\" = id",
             "DELETE FROM agree_t WHERE id = \"ID\"", "DELETE FROM agree_t WHERE agree_t.id = AGREE_T.ID",
-            "DELETE FROM agree_t WHERE \"current_user\" = 'x'", "DELETE FROM agree_t WHERE 1 = 1 IS TRUE"})
+            "DELETE FROM agree_t WHERE \"current_user\" = 'x'", "DELETE FROM agree_t WHERE 1 = 1 IS TRUE",
+            "DELETE FROM agree_t WHERE id = ID IS TRUE", "DELETE FROM agree_t WHERE id = \"ID\" IS NOT FALSE"})
     void unfilteredWritesAreReadWhenTheServerTouchesEveryRow(String sql) throws SQLException {
         boolean bulwarkUnfiltered = new StatementClassifier().classify(sql).statements().stream()
                 .flatMap(statement -> statement.operations().stream()).anyMatch(Operation::missingWhere);
