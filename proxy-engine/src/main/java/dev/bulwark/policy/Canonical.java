@@ -72,8 +72,8 @@ record Canonical(String text, Optional<String> problem) {
                         }
                         Token operator = tokens.get(close - 1);
                         List<Token> schema = tokens.subList(i + 2, close - 1);
-                        boolean builtInSchema = schema.isEmpty() || schema.size() == 2 && schema.get(0).isName()
-                                && schema.get(0).value().equals("pg_catalog") && schema.get(1).is(TokenType.PUNCTUATION, ".");
+                        boolean builtInSchema = schema.isEmpty() || schema.size() == 2
+                                && schema.get(0).isNamed("pg_catalog") && schema.get(1).is(TokenType.PUNCTUATION, ".");
                         if (!builtInSchema || !catalog.isBuiltInOperator(operator.value())) {
                             return problem("operator " + operator.text() + " is not a built-in operator");
                         }
