@@ -16,6 +16,7 @@ import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
@@ -96,7 +97,7 @@ final class AstReader {
             "Function", "HexValue", "IntervalExpression", "JdbcParameter", "JsonAggregateFunction", "JsonExpression",
             "JsonFunction", "JsonFunctionExpression", "JsonKeyValuePair", "JsonTableFunction", "LongValue",
             "NotExpression", "NullValue", "OrderByClause", "OverlapsCondition", "Parenthesis", "PartitionByClause",
-            "PostgresNamedFunctionParameter", "RangeExpression", "RowConstructor", "RowGetExpression",
+            "OracleNamedFunctionParameter", "PostgresNamedFunctionParameter", "RangeExpression", "RowConstructor", "RowGetExpression",
             "SignedExpression", "StringValue", "TimeKeyExpression", "TimezoneExpression", "TrimFunction",
             "WhenClause", "WindowDefinition", "WindowElement", "WindowOffset", "WindowRange", "XMLSerializeExpr",
             "XmlTableFunction");
@@ -475,14 +476,18 @@ final class AstReader {
             List<String> parts = rawParts.stream().map(AstReader::identifier).toList();
             String display = parts.size() == 2 && parts.get(0).equals("pg_catalog")
                     ? parts.get(1) : String.join(".", parts);
-            if (!(parts.size() == 1 && FunctionCatalog.SYNTAX.contains(display))) {
+            // COALESCE, GREATEST ... are grammar only when unquoted: "coalesce"(a, b) calls a function of
+            // that name, which PostgreSQL finds in search_path (a user's public."coalesce").
+            boolean syntax = parts.size() == 1 && !rawParts.get(0).startsWith("\"")
+                    && FunctionCatalog.SYNTAX.contains(display);
+            if (!syntax) {
                 findings.functions.add(display);
             }
             if (function != null && function.isEscaped()) {
                 findings.unknown.add("JDBC escape {fn ...} is not PostgreSQL syntax");
                 return;
             }
-            switch (catalog.lookup(parts)) {
+            switch (syntax ? FunctionCatalog.SAFE_LOOKUP : catalog.lookup(parts)) {
                 case FunctionCatalog.Safe ignored -> {
                 }
                 case FunctionCatalog.Unknown ignored ->
@@ -509,6 +514,10 @@ final class AstReader {
                     findings.operations.add(Settings.check(setting.get(), values, Verb.SET_CONFIG, name));
                 }
                 default -> findings.operations.add(new Operation(verb, List.of(), false, name));
+            }
+            Verb also = FunctionCatalog.ALSO.get(name);
+            if (also != null) {
+                findings.operations.add(new Operation(also, List.of(), false, name));
             }
         }
 
@@ -551,6 +560,10 @@ final class AstReader {
         if (e instanceof NullValue) {
             return false;
         }
+        if (e instanceof IsBooleanExpression test && test.isTrue() != test.isNot()) {
+            // x IS TRUE and x IS NOT FALSE keep the rows x keeps (x = x IS TRUE is no filter either).
+            return isTautology(test.getLeftExpression());
+        }
         if (e instanceof OrExpression or) {
             return isTautology(or.getLeftExpression()) || isTautology(or.getRightExpression());
         }
@@ -564,11 +577,44 @@ final class AstReader {
                 || (e instanceof IsDistinctExpression distinct && distinct.isNot())) {
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) e;
             if (binary.getLeftExpression() != null && binary.getRightExpression() != null
-                    && binary.getLeftExpression().toString().equals(binary.getRightExpression().toString())) {
+                    && sameText(binary.getLeftExpression(), binary.getRightExpression())) {
                 return true;
             }
         }
         return !refersToColumn(e);
+    }
+
+    /**
+     * Whether two expressions are written the same once names are compared by their PostgreSQL value
+     * ({@code id}, {@code ID} and {@code "id"} are one column). A quoted name equal to a keyword
+     * ({@code "true"} and {@code true}) also counts as the same, which can only make a WHERE read as
+     * missing when it is not.
+     */
+    static boolean sameText(Expression left, Expression right) {
+        String leftText = left.toString();
+        String rightText = right.toString();
+        if (leftText.equals(rightText)) {
+            return true;
+        }
+        // Names differ only by ASCII case or by quoting (the canonical text writes every quoted name "...").
+        if (!leftText.equalsIgnoreCase(rightText) && leftText.indexOf('"') < 0 && rightText.indexOf('"') < 0) {
+            return false;
+        }
+        SqlLexer.Result a = SqlLexer.lex(leftText);
+        SqlLexer.Result b = SqlLexer.lex(rightText);
+        if (a.error().isPresent() || b.error().isPresent() || a.tokens().size() != b.tokens().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.tokens().size(); i++) {
+            SqlLexer.Token x = a.tokens().get(i);
+            SqlLexer.Token y = b.tokens().get(i);
+            boolean same = x.isName() && y.isName() ? x.value().equals(y.value())
+                    : x.type() == y.type() && x.value().equals(y.value());
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the expression mentions any real column (anywhere, subqueries included). */
@@ -582,8 +628,9 @@ final class AstReader {
         }
         if (node instanceof Column column) {
             String name = column.getColumnName();
+            // A quoted "current_user" is a column; only the unquoted word is the value.
             return column.getTable() != null && column.getTable().getName() != null
-                    || name == null || !VALUE_KEYWORDS.contains(identifier(name));
+                    || name == null || name.startsWith("\"") || !VALUE_KEYWORDS.contains(identifier(name));
         }
         if (node instanceof Collection<?> collection) {
             for (Object element : collection) {

@@ -38,11 +38,13 @@ record Canonical(String text, Optional<String> problem) {
 
     static Canonical of(List<Token> tokens, FunctionCatalog catalog) {
         StringBuilder out = new StringBuilder();
+        Operands operands = new Operands();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             Token previous = i > 0 ? tokens.get(i - 1) : null;
             Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
             boolean space = token.spaceBefore();
+            operands.before(token, out);
             switch (token.type()) {
                 case WORD -> {
                     if (token.value().equals("only") && previous != null
@@ -70,8 +72,8 @@ record Canonical(String text, Optional<String> problem) {
                         }
                         Token operator = tokens.get(close - 1);
                         List<Token> schema = tokens.subList(i + 2, close - 1);
-                        boolean builtInSchema = schema.isEmpty() || schema.size() == 2 && schema.get(0).isName()
-                                && schema.get(0).value().equals("pg_catalog") && schema.get(1).is(TokenType.PUNCTUATION, ".");
+                        boolean builtInSchema = schema.isEmpty() || schema.size() == 2
+                                && schema.get(0).isNamed("pg_catalog") && schema.get(1).is(TokenType.PUNCTUATION, ".");
                         if (!builtInSchema || !catalog.isBuiltInOperator(operator.value())) {
                             return problem("operator " + operator.text() + " is not a built-in operator");
                         }
@@ -115,6 +117,69 @@ record Canonical(String text, Optional<String> problem) {
             }
         }
         return new Canonical(out.toString(), Optional.empty());
+    }
+
+    /**
+     * Words after which a new boolean-level operand starts. IS binds more loosely than these do not.
+     */
+    private static final Set<String> OPERAND_BOUNDARIES = Set.of("select", "where", "and", "or", "not", "when",
+            "then", "else", "case", "on", "having", "by", "set", "returning", "using", "values", "distinct", "from",
+            "as", "into", "limit", "offset", "filter", "check", "default");
+    /** Words that compare, like operators: an IS after them applies to the whole comparison. */
+    private static final Set<String> COMPARING_WORDS = Set.of("like", "ilike", "similar", "between", "in", "exists",
+            "operator");
+
+    /**
+     * PostgreSQL's IS (IS TRUE, IS NULL, IS DISTINCT FROM ...) binds more loosely than comparisons:
+     * {@code a > 0 IS TRUE} is {@code (a > 0) IS TRUE}. jsqlparser gives IS a tighter binding and then
+     * cannot read the text at all, so the operand before such an IS is put in parentheses, which is what
+     * the server reads anyway. Tracks, per parenthesis depth, where the current operand began and whether
+     * a comparison has been seen in it since.
+     */
+    private static final class Operands {
+        private int[] starts = new int[8];
+        private boolean[] comparing = new boolean[8];
+        private boolean[] pending = new boolean[8];
+        private int depth;
+
+        Operands() {
+            pending[0] = true;
+        }
+
+        /** Called with each token before its text is appended to {@code out}. */
+        void before(Token token, StringBuilder out) {
+            if (pending[depth]) {
+                starts[depth] = out.length();
+                comparing[depth] = false;
+                pending[depth] = false;
+            }
+            if (token.isWord("is") && comparing[depth]) {
+                int start = starts[depth];
+                if (start < out.length() && out.charAt(start) == ' ') {
+                    start++;
+                }
+                out.insert(start, '(');
+                out.append(')');
+                comparing[depth] = false;
+            }
+            if (token.is(TokenType.PUNCTUATION, "(") || token.is(TokenType.PUNCTUATION, "[")) {
+                depth++;
+                if (depth == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, depth * 2);
+                    comparing = java.util.Arrays.copyOf(comparing, depth * 2);
+                    pending = java.util.Arrays.copyOf(pending, depth * 2);
+                }
+                pending[depth] = true;
+            } else if (token.is(TokenType.PUNCTUATION, ")") || token.is(TokenType.PUNCTUATION, "]")) {
+                depth = Math.max(0, depth - 1);
+            } else if (token.is(TokenType.PUNCTUATION, ",")
+                    || token.type() == TokenType.WORD && OPERAND_BOUNDARIES.contains(token.value())) {
+                pending[depth] = true;
+            } else if (token.type() == TokenType.OPERATOR
+                    || token.type() == TokenType.WORD && COMPARING_WORDS.contains(token.value())) {
+                comparing[depth] = true;
+            }
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ final class Settings {
      * @param detail the operation's detail
      */
     static Operation check(String setting, List<String> values, Verb plainVerb, String detail) {
-        String name = setting.trim().toLowerCase(Locale.ROOT);
+        String name = normalizeName(setting);
         if (ROLE_SETTINGS.contains(name)) {
             return new Operation(Verb.SET_ROLE, List.of(), false, detail);
         }
@@ -75,6 +75,15 @@ final class Settings {
             }
         }
         return new Operation(plainVerb, List.of(), false, detail);
+    }
+
+    /**
+     * A setting's name as the server looks it up: case-insensitive in ASCII (guc_name_compare), whether it
+     * was written quoted, unquoted or in a set_config string. Surrounding spaces are dropped too, which
+     * the server does not do (it rejects {@code ' role'}): reading such a name as the setting is safe.
+     */
+    static String normalizeName(String setting) {
+        return SqlLexer.asciiLowerCase(setting.strip());
     }
 
     /** Splits a list value written as one string ({@code 'public, "My Schema"'}) into normalised items. */

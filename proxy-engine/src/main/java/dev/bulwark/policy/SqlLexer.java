@@ -35,6 +35,13 @@ final class SqlLexer {
     /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated by the server. */
     static final int MAX_IDENTIFIER_BYTES = 63;
 
+    /**
+     * What a token is. For names this lexer is the one place that computes their PostgreSQL value (what
+     * the server's scanner hands its grammar): an unquoted word folded as {@code downcase_identifier}
+     * folds it (ASCII letters only), a quoted one with {@code ""} undoubled and {@code U&"..."} escapes
+     * (with {@code UESCAPE}) decoded, keeping its case; all truncated to 63 bytes. Readers compare names
+     * through {@link Token#isNamed} and keywords through {@link Token#isWord}.
+     */
     enum TokenType {
         /** An unquoted identifier or keyword; {@code value} is folded to lower case. */
         WORD,
@@ -87,6 +94,16 @@ final class SqlLexer {
 
         boolean isName() {
             return type == TokenType.WORD || type == TokenType.QUOTED_IDENTIFIER;
+        }
+
+        /**
+         * Whether this token is a name whose PostgreSQL value is {@code name}: an unquoted word folded to
+         * lower case, or a {@code "quoted"} / {@code U&"..."} name as decoded. Use it wherever the server
+         * compares a name by its value (EXPLAIN and COPY options, setting names, function and role
+         * names); use {@link #isWord} where the grammar wants a keyword, which a quoted name never is.
+         */
+        boolean isNamed(String name) {
+            return isName() && value.equals(name);
         }
 
         /** Same token, different meaning (used when UESCAPE changes how a literal decodes). */

@@ -234,7 +234,7 @@ final class StatementReader {
             case "savepoint" -> simple(cursor, builder, Verb.SAVEPOINT);
             case "release" -> simple(cursor, builder, Verb.RELEASE_SAVEPOINT);
             case "set" -> readSet(cursor, builder);
-            case "reset" -> simple(cursor, builder, Verb.RESET, cursor.peek() == null ? "" : cursor.peek().value());
+            case "reset" -> readReset(cursor, builder);
             case "show" -> simple(cursor, builder, Verb.SHOW);
             case "discard" -> simple(cursor, builder, Verb.DISCARD, cursor.peek() == null ? "" : cursor.peek().value());
             case "listen" -> simple(cursor, builder, Verb.LISTEN);
@@ -350,7 +350,8 @@ final class StatementReader {
             builder.add(Operation.unknown("SET of something that is not a setting name"));
             return;
         }
-        String setting = String.join(".", parts);
+        // Setting names are case-insensitive, quoted or not: SET "ROLE" TO x is SET ROLE.
+        String setting = Settings.normalizeName(String.join(".", parts));
         if (!(cursor.acceptWord("to") || cursor.acceptOperator("="))) {
             // SET TIME ZONE ... and similar fixed forms.
             simple(cursor, builder, Verb.SET, setting);
@@ -360,6 +361,33 @@ final class StatementReader {
         List<String> values = cursor.valuesUntilEnd();
         builder.add(Settings.check(setting, values, Verb.SET, setting));
         checkPlainTail(valueTokens, builder);
+    }
+
+    /**
+     * RESET name, RESET ALL, RESET SESSION AUTHORIZATION ... The detail is the setting as the server reads
+     * it (setting names are case-insensitive, quoted or not), with the two that change who the session is
+     * named as {@code EngineSession.changesRole} reads them: {@code role} and {@code session} (SESSION
+     * AUTHORIZATION and session_authorization). RESET ALL's detail is {@code all}; it resets neither of
+     * those (both are GUC_NO_RESET_ALL in PostgreSQL; PostgresAgreementTest checks it), unlike DISCARD ALL.
+     */
+    private void readReset(Cursor cursor, Builder builder) {
+        String detail;
+        if (cursor.acceptWords("session", "authorization")) {
+            detail = "session";
+        } else if (cursor.acceptWords("time", "zone")) {
+            detail = "timezone";
+        } else if (cursor.acceptWords("transaction", "isolation", "level")) {
+            detail = "transaction_isolation";
+        } else if (cursor.acceptWord("all")) {
+            detail = "all";
+        } else {
+            List<String> name = cursor.qualifiedName();
+            detail = Settings.normalizeName(String.join(".", name));
+            if (detail.equals("session_authorization")) {
+                detail = "session";
+            }
+        }
+        simple(cursor, builder, Verb.RESET, detail);
     }
 
     private void readCreate(List<Token> tokens, Cursor cursor, Builder builder, Context context, int depth) {
@@ -808,8 +836,35 @@ final class StatementReader {
             options.add(cursor.next());
         }
         checkPlainTail(options, builder);
+        checkCopyOptions(options, builder);
         if (cursor.acceptWord("where")) {
             readExpressions(cursor.rest(), builder, context);
+        }
+    }
+
+    /** COPY options PostgreSQL 17 knows (ProcessCopyOptions), by value. */
+    private static final Set<String> COPY_OPTIONS = Set.of("format", "freeze", "delimiter", "null", "default",
+            "header", "quote", "escape", "force_quote", "force_not_null", "force_null", "convert_selectively",
+            "encoding", "on_error", "log_verbosity");
+
+    /**
+     * The generic {@code [WITH] (name [value], ...)} option list: names compare by value, as the server
+     * compares them ({@code "format"} is FORMAT, {@code "FORMAT"} is not an option). A name Bulwark does not
+     * know is unknown: this server rejects it, a later one may give it a meaning Bulwark has not read. The
+     * legacy keyword forms ({@code CSV HEADER}, {@code BINARY}) are keywords the grammar checks itself.
+     */
+    private static void checkCopyOptions(List<Token> options, Builder builder) {
+        Cursor cursor = new Cursor(options);
+        cursor.acceptWord("with");
+        if (!cursor.peekPunctuation("(")) {
+            return;
+        }
+        for (List<Token> option : splitAtCommas(cursor.parenthesized())) {
+            if (option.isEmpty() || !option.get(0).isName() || !COPY_OPTIONS.contains(option.get(0).value())) {
+                String shown = option.isEmpty() ? "" : option.get(0).text();
+                builder.add(Operation.unknown("COPY option \"" + shown + "\" is not one Bulwark knows"));
+                return;
+            }
         }
     }
 
@@ -844,12 +899,65 @@ final class StatementReader {
         }
     }
 
-    /** Whether EXPLAIN (option [value], ...) turns ANALYZE on; a value Bulwark cannot read counts as on. */
+    /**
+     * Whether EXPLAIN (option [value], ...) may run the statement. PostgreSQL compares option names by
+     * their value, so {@code "analyze"} and {@code U&"\0061nalyze"} are ANALYZE; the last ANALYZE wins. Read
+     * the most dangerous way: a value other than the ones PostgreSQL reads as false, an option name it
+     * does not know (a later server may run the statement for it; this one rejects it), a quoted
+     * {@code "analyse"} (rejected today) or anything that is not {@code name [value]}.
+     */
     static boolean explainOptionsAnalyze(List<Token> options) {
+        boolean analyze = false;
+        boolean unreadable = false;
+        for (List<Token> option : splitAtCommas(options)) {
+            if (option.isEmpty() || !option.get(0).isName()) {
+                unreadable = true;
+                continue;
+            }
+            String name = option.get(0).value();
+            if (!EXPLAIN_OPTIONS.contains(name)) {
+                unreadable = true;
+                continue;
+            }
+            if (!name.equals("analyze") && !name.equals("analyse")) {
+                continue;
+            }
+            analyze = option.size() != 2 || !readsAsFalse(option.get(1));
+        }
+        return analyze || unreadable;
+    }
+
+    /**
+     * EXPLAIN options PostgreSQL 17 knows (ExplainQuery), by value. {@code analyse} is the grammar's
+     * spelling of ANALYZE when unquoted; quoted the server rejects it, and reading it as ANALYZE is safe.
+     */
+    private static final Set<String> EXPLAIN_OPTIONS = Set.of("analyze", "analyse", "verbose", "costs", "settings",
+            "generic_plan", "buffers", "serialize", "wal", "timing", "summary", "memory", "format");
+
+    /** Whether PostgreSQL's defGetBoolean reads the value as false: 0, or false/off in any (ASCII) case. */
+    private static boolean readsAsFalse(Token value) {
+        return switch (value.type()) {
+            case NUMBER -> value.value().equals("0");
+            case WORD, QUOTED_IDENTIFIER, STRING -> {
+                String text = SqlLexer.asciiLowerCase(value.value());
+                yield text.equals("false") || text.equals("off");
+            }
+            default -> false;
+        };
+    }
+
+    /** The items of a comma-separated list (commas inside parentheses do not split). */
+    private static List<List<Token>> splitAtCommas(List<Token> tokens) {
         List<List<Token>> items = new ArrayList<>();
         List<Token> item = new ArrayList<>();
-        for (Token token : options) {
-            if (token.is(TokenType.PUNCTUATION, ",")) {
+        int depth = 0;
+        for (Token token : tokens) {
+            if (token.is(TokenType.PUNCTUATION, "(")) {
+                depth++;
+            } else if (token.is(TokenType.PUNCTUATION, ")")) {
+                depth--;
+            }
+            if (depth == 0 && token.is(TokenType.PUNCTUATION, ",")) {
                 items.add(item);
                 item = new ArrayList<>();
             } else {
@@ -857,21 +965,7 @@ final class StatementReader {
             }
         }
         items.add(item);
-        boolean analyze = false;
-        for (List<Token> option : items) {
-            if (option.isEmpty() || !(option.get(0).isWord("analyze") || option.get(0).isWord("analyse"))) {
-                continue;
-            }
-            if (option.size() == 1) {
-                analyze = true;
-            } else if (option.size() == 2) {
-                String value = option.get(1).value().toLowerCase(java.util.Locale.ROOT);
-                analyze = !Set.of("false", "off", "0", "no").contains(value);
-            } else {
-                analyze = true;
-            }
-        }
-        return analyze;
+        return items;
     }
 
     private void readCall(Cursor cursor, Builder builder, Context context) {
@@ -1189,9 +1283,33 @@ final class StatementReader {
             functions.add(name);
         }
 
+        /**
+         * Whether a write names pg_catalog.pg_settings, whose UPDATE rule calls set_config(name, setting):
+         * SET of a setting chosen by the row's data. Unqualified, the name is pg_catalog's (pg_catalog is
+         * searched first unless search_path says otherwise, which is itself read as unknown).
+         */
+        private boolean writesSettingsView() {
+            for (Operation operation : operations.values()) {
+                if (operation.kind() != StatementKind.WRITE) {
+                    continue;
+                }
+                for (TableName table : operation.tables()) {
+                    if (table.name().equals("pg_settings")
+                            && (table.schema().isEmpty() || table.schema().equals("pg_catalog"))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         StatementClassification build(String text, String normalized) {
             if (operations.isEmpty()) {
                 add(Operation.unknown("nothing in the statement was read"));
+            }
+            if (writesSettingsView()) {
+                add(Operation.unknown("writing pg_settings runs set_config() for the settings its rows name"
+                        + " (search_path, client_encoding ...), which Bulwark cannot see"));
             }
             return new StatementClassification(text, normalized, List.copyOf(operations.values()),
                     List.copyOf(functions), prepared);

@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A rule's table pattern: {@code customers}, {@code cust*}, {@code public.*}, {@code *.customers},
  * {@code "Sales"."Q1"}. Unquoted parts fold to lower case as PostgreSQL folds names; quoted parts are
- * kept. A pattern without a schema matches the name in any schema.
+ * kept; parts without wildcards are truncated to 63 bytes like names. A pattern without a schema matches
+ * the name in any schema.
  *
  * <p>Two ways to match, because a statement's table may be unqualified (its schema depends on the
  * session's search_path) or a wildcard (DROP SCHEMA s is {@code s.*}):
@@ -65,7 +66,9 @@ record TablePattern(String schema, String name) {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("table pattern \"" + text + "\" has an empty part");
         }
-        return value;
+        // A name is truncated to 63 bytes as PostgreSQL (and the classifier) truncate it; a glob is left
+        // whole, since cutting it could drop a star.
+        return value.indexOf('*') < 0 && value.indexOf('?') < 0 ? SqlLexer.truncateIdentifier(value) : value;
     }
 
     /** Could the table be one this pattern names? */

@@ -31,6 +31,11 @@ public enum Verb {
     COPY_TO(READ),
     /** pg_sleep and friends: harmless to data, but they hold a connection and its locks. */
     SLEEP(READ),
+    /**
+     * lo_get, loread, lo_open ...: reads a large object, data that lives outside any table (so table rules
+     * do not see it). The detail names the function.
+     */
+    LARGE_OBJECT_READ(READ),
 
     // Writes
     INSERT(WRITE),
@@ -80,6 +85,10 @@ public enum Verb {
 
     // Session
     SET(SESSION),
+    /**
+     * RESET of a setting; the detail is the setting, lower case ({@code role}, {@code session} for SESSION
+     * AUTHORIZATION, {@code all} for RESET ALL, which leaves role and session authorization alone).
+     */
     RESET(SESSION),
     SHOW(SESSION),
     DISCARD(SESSION),

@@ -61,6 +61,22 @@ final class RuleMatcherTest {
         assertThrows(IllegalArgumentException.class, () -> TablePattern.parse("\"open"));
     }
 
+    /**
+     * PostgreSQL truncates names to 63 bytes, and so does the classifier; a rule naming a longer table must
+     * be truncated the same way, or it never matches the table it names.
+     */
+    @Test
+    void tablePatternsTruncateLikeNames() {
+        String longName = "customers_with_a_very_long_name_that_postgresql_truncates_at_sixty_three_bytes";
+        TableName read = new StatementClassifier().classify("SELECT * FROM " + longName).statements().get(0)
+                .tables().get(0);
+        assertTrue(TablePattern.parse(longName).overlaps(read), read.toString());
+        assertTrue(TablePattern.parse("public." + longName.toUpperCase()).overlaps(read), read.toString());
+        assertTrue(TablePattern.parse("\"" + longName + "\"").covers(read), read.toString());
+        // A glob is not cut (that could drop its star): it matches the truncated name by itself.
+        assertTrue(TablePattern.parse("customers_with_a_very_long_*").covers(read));
+    }
+
     @Test
     void overlapsIsGenerousAndCoversIsStrict() {
         TablePattern publicCustomers = TablePattern.parse("public.customers");

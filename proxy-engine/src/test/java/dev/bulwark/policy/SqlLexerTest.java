@@ -33,6 +33,22 @@ final class SqlLexerTest {
         return tokens.get(0);
     }
 
+    /** A name's value is what the server compares: folded unquoted, decoded quoted; keywords only unquoted. */
+    @ParameterizedTest
+    @ValueSource(strings = {"analyze", "ANALYZE", "AnAlYzE", "\"analyze\"", "U&\"an\\0061lyze\"",
+            "U&\"an!0061lyze\" UESCAPE '!'", "u&\"\\+000061nalyze\""})
+    void namesCompareByTheirValue(String spelling) {
+        Token token = SqlLexer.lex(spelling).tokens().get(0);
+        assertTrue(token.isNamed("analyze"), spelling);
+        assertEquals(token.type() == TokenType.WORD, token.isWord("analyze"), spelling);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"ANALYZE\"", "\"Analyze\"", "'analyze'", "U&\"AN\\0041LYZE\"", "\"analyze \""})
+    void quotedNamesKeepTheirCase(String spelling) {
+        assertFalse(SqlLexer.lex(spelling).tokens().get(0).isNamed("analyze"), spelling);
+    }
+
     @Test
     void lineCommentsRunToEndOfLine() {
         assertEquals(List.of("select", "1", "2"), values("SELECT 1 -- DROP TABLE t\n2"));
