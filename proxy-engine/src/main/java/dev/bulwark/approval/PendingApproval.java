@@ -46,7 +46,7 @@ final class PendingApproval {
         this.requestedAt = requireNonNull(requestedAt, "requestedAt is null");
         this.expiresAt = requestedAt.plus(held.approval().timeout());
         this.retryKey = retryKey;
-        this.reviewText = Texts.forReview(held.text(), held.parameters());
+        this.reviewText = Texts.forReview(held.text(), held.parameters(), held.reason());
     }
 
     synchronized ApprovalSummary summary() {

@@ -19,6 +19,7 @@ import dev.bulwark.policy.Operation;
 import dev.bulwark.policy.PolicyEngine;
 import dev.bulwark.policy.QueryClassification;
 import dev.bulwark.policy.RuleRef;
+import dev.bulwark.policy.RuleSet;
 import dev.bulwark.policy.SessionPolicyState;
 import dev.bulwark.policy.StatementClassification;
 import dev.bulwark.policy.StatementClassifier;
@@ -69,6 +70,7 @@ final class EngineSession implements SessionHooks {
     private final SessionMasking masking;
     private final CatalogResolver catalog;
     private final SessionRecording recording;
+    private final SessionWriteScope writeScope;
     /** What each prepared statement was judged at Parse, for its Executes. */
     private final Map<String, Judged> prepared = new HashMap<>();
 
@@ -94,6 +96,7 @@ final class EngineSession implements SessionHooks {
         this.masking = services.rules().masking().forSession(identity, target);
         this.catalog = services.catalog(target);
         this.recording = services.openRecording(session);
+        this.writeScope = new SessionWriteScope(services.writeScope(target), session.role().orElse(""));
     }
 
     // ------------------------------------------------------------------ policy
@@ -115,6 +118,11 @@ final class EngineSession implements SessionHooks {
                 if (judged == null) {
                     yield new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "statement not run: the gateway has no verdict for it", null);
                 }
+                Optional<Verdict> ifUnfiltered = writeScope.remembered(statement.statementName());
+                if (ifUnfiltered.isPresent()) {
+                    yield writeScope.decide(judged.query(), statement, judged.verdict(), ifUnfiltered.get(),
+                            chosen -> toDecision(chosen, summarize(judged.query(), chosen), statement, judged.query()));
+                }
                 yield toDecision(judged.verdict(), judged.summary(), statement, judged.query());
             }
             case FUNCTION_CALL -> unknownAction.mode() == UnknownAction.Mode.ALLOW
@@ -131,16 +139,29 @@ final class EngineSession implements SessionHooks {
                     "statement denied: the gateway sets this session's role from its grant, it cannot be changed",
                     FIXED_ROLE_RULE, summary);
         }
-        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
+        RuleSet rules = services.rules().policy();
+        Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
+        // A filtered write that would be judged differently without its WHERE is estimated (WriteScope).
+        Optional<Verdict> ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction));
         summary = summarize(query, verdict);
         if (!execute) {
             // A Parse runs nothing: Allow and Hold wait for the Execute, with what was judged now.
             prepared.put(statement.statementName(), new Judged(verdict, summary, query));
+            writeScope.remember(statement.statementName(), ifUnfiltered);
             if (verdict instanceof Verdict.Deny deny) {
                 return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
             }
             return new Decision.Allow(null, summary);
         }
+        if (ifUnfiltered.isPresent()) {
+            return writeScope.decide(query, statement, verdict, ifUnfiltered.get(), chosen -> run(chosen, query, statement));
+        }
+        return run(verdict, query, statement);
+    }
+
+    private Decision run(Verdict verdict, QueryClassification query, Statement statement) {
+        Summary summary = summarize(query, verdict);
         Decision decision = toDecision(verdict, summary, statement, query);
         if (decision instanceof Decision.Allow) {
             policyState.observe(query);
@@ -167,7 +188,7 @@ final class EngineSession implements SessionHooks {
         }
         ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
                 statement.sql(), statement.parameters(), hold, HeldStatement.Classification.of(query),
-                recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)));
+                recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)).withReason(writeScope.reason()));
         waiting = handle;
         CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
             Optional<ClientError> error = handle.clientError(result);
