@@ -158,14 +158,11 @@ final class WriteScopeEstimator implements AutoCloseable {
         try (Statement sql = connection.createStatement()) {
             sql.setEscapeProcessing(false);
             sql.setQueryTimeout(Math.max(1, (config.timeoutMs() + 999) / 1000 + 1));
-            sql.execute("SET TRANSACTION READ ONLY");
-            sql.execute("SET LOCAL statement_timeout = " + config.timeoutMs());
-            sql.execute("SET LOCAL lock_timeout = " + config.timeoutMs());
-            sql.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-            sql.execute("SET LOCAL standard_conforming_strings = on");
-            if (!role.isEmpty()) {
-                sql.execute("SET LOCAL ROLE " + identifier(role));
-            }
+            // Our own statements, sent together in one round trip.
+            sql.execute("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + config.timeoutMs()
+                    + "; SET LOCAL lock_timeout = " + config.timeoutMs() + "; SET LOCAL plan_cache_mode = force_custom_plan"
+                    + "; SET LOCAL standard_conforming_strings = on"
+                    + (role.isEmpty() ? "" : "; SET LOCAL ROLE " + identifier(role)));
             List<WriteScope.Touch> touches = new ArrayList<>();
             for (String text : statements) {
                 String explained;
