@@ -209,6 +209,36 @@ class DemoWriteScopeIT {
         assertTrue(!result.notices().contains("held"), result.notices());
     }
 
+    /** Not an assertion: what the estimate adds to a targeted write, alice (estimated) next to dba (not), interleaved. */
+    @Test
+    void whatTheEstimateCosts() throws Exception {
+        try (Connection alice = connect("alice", false); Connection dba = connect("dba", false);
+                PreparedStatement a = alice.prepareStatement("UPDATE orders SET amount = amount WHERE id = ?");
+                PreparedStatement d = dba.prepareStatement("UPDATE orders SET amount = amount WHERE id = ?")) {
+            int rounds = 300;
+            long[] aliceNanos = new long[rounds];
+            long[] dbaNanos = new long[rounds];
+            for (int i = 0; i < rounds + 50; i++) {
+                a.setInt(1, 1 + i);
+                d.setInt(1, 1 + i);
+                long start = System.nanoTime();
+                assertEquals(1, a.executeUpdate());
+                long mid = System.nanoTime();
+                assertEquals(1, d.executeUpdate());
+                long end = System.nanoTime();
+                if (i >= 50) {
+                    aliceNanos[i - 50] = mid - start;
+                    dbaNanos[i - 50] = end - mid;
+                }
+            }
+            java.util.Arrays.sort(aliceNanos);
+            java.util.Arrays.sort(dbaNanos);
+            System.out.printf("write scope cost, UPDATE ... WHERE id = ? over %d rounds: alice (estimated) p50 %.2f ms p99 %.2f ms;"
+                    + " dba (not estimated) p50 %.2f ms p99 %.2f ms%n", rounds, aliceNanos[rounds / 2] / 1e6,
+                    aliceNanos[rounds * 99 / 100] / 1e6, dbaNanos[rounds / 2] / 1e6, dbaNanos[rounds * 99 / 100] / 1e6);
+        }
+    }
+
     @Test
     void dbaIsNotEstimatedAtAll() throws Exception {
         Result result = as("dba", true, simple("UPDATE orders SET amount = amount WHERE id > 0")).get(15, TimeUnit.SECONDS);
