@@ -56,6 +56,7 @@ final class WriteScopeEstimator implements AutoCloseable {
     private final WriteScopeConfig config;
     private final ExecutorService executor;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final TableRows tableRows = new TableRows();
     private volatile boolean closed;
 
     /**
@@ -102,10 +103,7 @@ final class WriteScopeEstimator implements AutoCloseable {
         for (String text : statements) {
             // The side connection must plan exactly one statement: a text with another ';' than a trailing one
             // (even inside a literal) is not sent, rather than trusting a second splitter to agree with ours.
-            String trimmed = text.strip();
-            while (trimmed.endsWith(";")) {
-                trimmed = trimmed.substring(0, trimmed.length() - 1).stripTrailing();
-            }
+            String trimmed = withoutTrailingSemicolons(text);
             if (trimmed.isEmpty() || trimmed.indexOf(';') >= 0) {
                 return Optional.of("the statement holds a ';' Bulwark does not send to its planner connection");
             }
@@ -155,56 +153,106 @@ final class WriteScopeEstimator implements AutoCloseable {
     private List<WriteScope.Measured> explain(Connection connection, List<String> statements, List<String> parameters,
             String role) throws SQLException {
         boolean prepared = false;
+        boolean failed = true;
         try (Statement sql = connection.createStatement()) {
             sql.setEscapeProcessing(false);
             sql.setQueryTimeout(Math.max(1, (config.timeoutMs() + 999) / 1000 + 1));
-            // Our own statements, sent together in one round trip.
-            sql.execute("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + config.timeoutMs()
+            // Round trips are the cost alice pays per write: our own statements go together, and the
+            // client's text always comes last in a batch, so nothing of ours can follow it.
+            String settings = "SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + config.timeoutMs()
                     + "; SET LOCAL lock_timeout = " + config.timeoutMs() + "; SET LOCAL plan_cache_mode = force_custom_plan"
                     + "; SET LOCAL standard_conforming_strings = on"
-                    + (role.isEmpty() ? "" : "; SET LOCAL ROLE " + identifier(role)));
+                    + (role.isEmpty() ? "" : "; SET LOCAL ROLE " + identifier(role)) + "; ";
             List<WriteScope.Touch> touches = new ArrayList<>();
             for (String text : statements) {
-                String explained;
+                String body = withoutTrailingSemicolons(text);
+                List<String> plans;
                 if (parameters.isEmpty()) {
-                    explained = text;
+                    plans = results(sql, settings + "EXPLAIN (FORMAT JSON, VERBOSE) " + body);
                 } else {
-                    sql.execute("PREPARE " + PREPARED_NAME + " AS " + text);
+                    results(sql, settings + "PREPARE " + PREPARED_NAME + " AS " + body);
                     prepared = true;
-                    explained = "EXECUTE " + PREPARED_NAME + "(" + String.join(", ", parameters.stream()
-                            .map(WriteScopeEstimator::literal).toList()) + ")";
+                    plans = results(sql, "EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + PREPARED_NAME + "("
+                            + String.join(", ", parameters.stream().map(WriteScopeEstimator::literal).toList())
+                            + "); DEALLOCATE " + PREPARED_NAME);
+                    prepared = false;
                 }
-                touches.addAll(WriteScope.touches(json(sql, "EXPLAIN (FORMAT JSON, VERBOSE) " + explained)));
+                settings = "";
+                if (plans.size() != 1) {
+                    throw new IllegalArgumentException("EXPLAIN gave " + plans.size() + " results");
+                }
+                touches.addAll(WriteScope.touches(json(plans.get(0))));
             }
             List<WriteScope.Measured> measured = new ArrayList<>(touches.size());
+            List<WriteScope.Touch> unknownSize = new ArrayList<>();
             for (WriteScope.Touch touch : touches) {
-                // Inheritance children and partitions included, as UPDATE and DELETE without ONLY touch them.
-                double tableRows = WriteScope.tableRows(json(sql, "EXPLAIN (FORMAT JSON) SELECT 1 FROM "
-                        + identifier(touch.schema()) + "." + identifier(touch.relation())));
-                measured.add(new WriteScope.Measured(touch, tableRows));
+                if (tableRows.cached(role, touch).isEmpty() && !unknownSize.contains(touch)) {
+                    unknownSize.add(touch);
+                }
             }
+            if (!unknownSize.isEmpty()) {
+                // Inheritance children and partitions included, as UPDATE and DELETE without ONLY touch them.
+                List<String> sizes = results(sql, String.join("; ", unknownSize.stream()
+                        .map(t -> "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + identifier(t.schema()) + "." + identifier(t.relation()))
+                        .toList()));
+                if (sizes.size() != unknownSize.size()) {
+                    throw new IllegalArgumentException("EXPLAIN of the tables gave " + sizes.size() + " results");
+                }
+                for (int i = 0; i < sizes.size(); i++) {
+                    tableRows.put(role, unknownSize.get(i), WriteScope.tableRows(json(sizes.get(i))));
+                }
+            }
+            for (WriteScope.Touch touch : touches) {
+                measured.add(new WriteScope.Measured(touch, tableRows.cached(role, touch).orElseThrow()));
+            }
+            failed = false;
             return measured;
         } finally {
             connection.rollback();
-            if (prepared) {
+            if (prepared && failed) {
+                // PREPARE is not undone by ROLLBACK: its EXPLAIN failed before the DEALLOCATE that followed it.
                 try (Statement sql = connection.createStatement()) {
                     sql.execute("DEALLOCATE " + PREPARED_NAME);
+                } catch (SQLException ignored) {
+                    // not prepared after all
                 }
                 connection.rollback();
             }
         }
     }
 
-    private static JsonNode json(Statement sql, String query) throws SQLException {
-        try (ResultSet rows = sql.executeQuery(query)) {
-            if (!rows.next()) {
-                throw new IllegalArgumentException("EXPLAIN returned no row");
+    static String withoutTrailingSemicolons(String text) {
+        String trimmed = text.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).stripTrailing();
+        }
+        return trimmed;
+    }
+
+    /** Runs our batch; the first column of the first row of each result set, in order. */
+    private static List<String> results(Statement sql, String batch) throws SQLException {
+        List<String> out = new ArrayList<>();
+        boolean isResultSet = sql.execute(batch);
+        while (true) {
+            if (isResultSet) {
+                try (ResultSet rows = sql.getResultSet()) {
+                    if (!rows.next()) {
+                        throw new IllegalArgumentException("EXPLAIN returned no row");
+                    }
+                    out.add(rows.getString(1));
+                }
+            } else if (sql.getUpdateCount() == -1) {
+                return out;
             }
-            try {
-                return JSON.readTree(rows.getString(1));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException("EXPLAIN output is not JSON");
-            }
+            isResultSet = sql.getMoreResults();
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("EXPLAIN output is not JSON");
         }
     }
 
@@ -236,6 +284,35 @@ final class WriteScopeEstimator implements AutoCloseable {
             connection.close();
         } catch (SQLException ignored) {
             // closing a broken connection
+        }
+    }
+
+    /**
+     * The planner's estimate of a table's rows, per role (row-level security) and table, kept a few seconds:
+     * it moves slowly (statistics, relation size), and asking for it is a round trip per write.
+     */
+    private static final class TableRows {
+        private static final long TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        private static final int MAX_ENTRIES = 10_000;
+
+        private record Entry(double rows, long at) {}
+
+        private final java.util.concurrent.ConcurrentHashMap<String, Entry> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Optional<Double> cached(String role, WriteScope.Touch touch) {
+            Entry entry = entries.get(key(role, touch));
+            return entry == null || System.nanoTime() - entry.at() > TTL_NANOS ? Optional.empty() : Optional.of(entry.rows());
+        }
+
+        void put(String role, WriteScope.Touch touch, double rows) {
+            if (entries.size() >= MAX_ENTRIES) {
+                entries.clear();
+            }
+            entries.put(key(role, touch), new Entry(rows, System.nanoTime()));
+        }
+
+        private static String key(String role, WriteScope.Touch touch) {
+            return role + '\0' + touch.schema() + '\0' + touch.relation();
         }
     }
 
