@@ -581,6 +581,7 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void ended(String reason) {
+        writeScope.ended();
         if (services.approvals() != null) {
             services.approvals().withdrawSession(session.id(), "the session ended: " + reason);
         }

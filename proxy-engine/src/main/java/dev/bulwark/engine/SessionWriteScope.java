@@ -5,6 +5,7 @@ import dev.bulwark.policy.QueryClassification;
 import dev.bulwark.policy.StatementClassification;
 import dev.bulwark.policy.Verb;
 import dev.bulwark.policy.Verdict;
+import dev.bulwark.protocol.SqlState;
 import dev.bulwark.session.StatementGate.Decision;
 import dev.bulwark.session.StatementGate.Statement;
 
@@ -35,6 +36,8 @@ final class SessionWriteScope {
     private boolean searchPathChanged;
     /** Why the verdict being applied is the unfiltered one; read by the hold that files the approval request. */
     private String reason = "";
+    /** Set when the session ends (event loop), read where an estimate completes: no request for a dead session. */
+    private volatile boolean ended;
 
     /**
      * @param estimator the target's estimator; null when there is none (every estimate then fails closed)
@@ -85,6 +88,10 @@ final class SessionWriteScope {
     }
 
     private Decision apply(WriteScope.Scope scope, Verdict filtered, Verdict unfiltered, Function<Verdict, Decision> then) {
+        if (ended) {
+            // Nobody waits for it any more: file no approval request.
+            return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "statement not run: the session ended", null);
+        }
         Verdict chosen = WriteScope.choose(filtered, unfiltered, scope);
         reason = scope instanceof WriteScope.Scope.Narrow ? "" : scope.reason();
         try {
@@ -99,6 +106,11 @@ final class SessionWriteScope {
         } finally {
             reason = "";
         }
+    }
+
+    /** The session ended: estimates still in flight decide nothing. */
+    void ended() {
+        ended = true;
     }
 
     /** Why the verdict being applied is the unfiltered one, for the approval request; empty otherwise. */
