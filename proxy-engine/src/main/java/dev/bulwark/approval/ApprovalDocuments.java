@@ -50,7 +50,8 @@ final class ApprovalDocuments {
             String mode,
             long retryWindowMillis,
             String requestedAt,
-            String expiresAt) {}
+            String expiresAt,
+            String reason) {}
 
     /** The {@code decision} column: how it ended, and every reviewer's decision. */
     record Ending(int version, String state, String reason, int approvals, List<Entry> decisions) {}
@@ -65,7 +66,8 @@ final class ApprovalDocuments {
                 held.text(), held.parameters(), pending.statementHash, held.classification().kind(),
                 held.classification().verbs(), held.classification().tables(), held.approval().reviewerGroups(),
                 held.approval().quorum(), held.approval().timeout().toMillis(), held.approval().mode().name(),
-                held.approval().retryWindow().toMillis(), pending.requestedAt.toString(), pending.expiresAt.toString()));
+                held.approval().retryWindow().toMillis(), pending.requestedAt.toString(), pending.expiresAt.toString(),
+                held.reason().isEmpty() ? null : held.reason()));
     }
 
     static String outcome(ApprovalState state, String reason, int approvals, List<ApprovalDecision> decisions) {
@@ -113,7 +115,7 @@ final class ApprovalDocuments {
             }
             List<String> parameters = request.parameters() == null ? List.of() : request.parameters();
             return Optional.of(new ApprovalSummary(row.id(), row.sessionId(), row.requestedBy(), request.target(),
-                    request.role(), request.ruleId(), Texts.forReview(request.statement(), parameters),
+                    request.role(), request.ruleId(), Texts.forReview(request.statement(), parameters, request.reason()),
                     request.statementHash(), Instant.parse(request.requestedAt()), approvals, request.quorum(),
                     state.get(), decisions));
         } catch (JsonProcessingException | RuntimeException e) {

@@ -225,7 +225,8 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
                     ApprovalDocuments.status(ApprovalState.PENDING), ApprovalDocuments.request(pending), null, null,
                     null)));
             frame(pending, FramePayload.ApprovalState.ASKED, null, "held by rule \"" + held.rule().id() + "\": needs "
-                    + Texts.needed(approval) + " within " + Texts.duration(approval.timeout()));
+                    + Texts.needed(approval) + " within " + Texts.duration(approval.timeout())
+                    + (held.reason().isEmpty() ? "" : "; " + held.reason()));
             publish(() -> effects.requested(summary));
         }
         requested.incrementAndGet();

@@ -32,6 +32,8 @@ import static java.util.Objects.requireNonNull;
  * @param classification what the statement does, for reviewers and the store
  * @param approval who approves, how many, how long, and whether the client waits
  * @param recording where the session's approval frames go
+ * @param reason why it was held beyond the rule itself, for reviewers (for example the estimated rows a
+ *        filtered write would touch); empty when the rule says it all
  */
 public record HeldStatement(
         String sessionId,
@@ -43,10 +45,17 @@ public record HeldStatement(
         RuleRef rule,
         Classification classification,
         Approval approval,
-        ApprovalRecording recording) {
+        ApprovalRecording recording,
+        String reason) {
 
     /** Stands for the target's unknown_action when it, not a rule, held the statement. */
     public static final RuleRef UNKNOWN_DEFAULT = new RuleRef("unknown_action", "statements Bulwark cannot read");
+
+    public HeldStatement(String sessionId, Identity requester, String target, String role, String text,
+            List<String> parameters, RuleRef rule, Classification classification, Approval approval,
+            ApprovalRecording recording) {
+        this(sessionId, requester, target, role, text, parameters, rule, classification, approval, recording, "");
+    }
 
     public HeldStatement {
         requireText(sessionId, "sessionId");
@@ -59,6 +68,13 @@ public record HeldStatement(
         requireNonNull(classification, "classification is null");
         requireNonNull(approval, "approval is null");
         requireNonNull(recording, "recording is null");
+        requireNonNull(reason, "reason is null");
+    }
+
+    /** The same statement with a reason for reviewers (see {@link #reason()}). */
+    public HeldStatement withReason(String why) {
+        return new HeldStatement(sessionId, requester, target, role, text, parameters, rule, classification, approval,
+                recording, why);
     }
 
     /** From policy's verdict: the rule (or the unknown default) and its approval parameters. */

@@ -52,7 +52,7 @@ final class PendingApproval {
         this.expiresAt = requestedAt.plus(held.approval().timeout());
         this.retryKey = retryKey;
         this.requesterPerson = held.requester().person();
-        this.reviewText = Texts.forReview(held.text(), held.parameters());
+        this.reviewText = Texts.forReview(held.text(), held.parameters(), held.reason());
     }
 
     synchronized ApprovalSummary summary() {

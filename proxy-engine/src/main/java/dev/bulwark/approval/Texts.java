@@ -59,6 +59,16 @@ final class Texts {
         return review.toString();
     }
 
+    /** {@link #forReview(String, List)} followed by the hold's reason as a comment line, when there is one. */
+    static String forReview(String text, List<String> parameters, String reason) {
+        String review = forReview(text, parameters);
+        if (reason == null || reason.isBlank()) {
+            return review;
+        }
+        // One line, no control characters: the reason cannot print what looks like more statement text.
+        return review + "\n-- held because: " + reason.replaceAll("\\p{Cntrl}", " ");
+    }
+
     /**
      * A value as a SQL literal. Control characters are escaped ({@code E'a\nb'}) so a value cannot
      * print a line that looks like more statement text to the reviewer.

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param rootCert PEM file of trusted CAs for verify-full (default: the JDK's trust store)
  * @param audit whether statements are durable in the recording before they run
  * @param unknownAction what happens to statements the policy cannot read: deny (default), allow, or hold
+ * @param writeScope when a filtered write counts as unfiltered (planner estimates; defaults when absent)
  */
 public record TargetConfig(
         String name,
@@ -29,7 +30,14 @@ public record TargetConfig(
         SslMode sslmode,
         String rootCert,
         AuditMode audit,
-        UnknownAction unknownAction) {
+        UnknownAction unknownAction,
+        WriteScopeConfig writeScope) {
+
+    /** Without write_scope settings: the defaults. */
+    public TargetConfig(String name, String host, Integer port, String database, String username, String credential,
+            SslMode sslmode, String rootCert, AuditMode audit, UnknownAction unknownAction) {
+        this(name, host, port, database, username, credential, sslmode, rootCert, audit, unknownAction, null);
+    }
 
     public TargetConfig {
         if (name == null || name.isBlank()) {
@@ -49,6 +57,7 @@ public record TargetConfig(
         sslmode = Objects.requireNonNullElse(sslmode, SslMode.PREFER);
         audit = Objects.requireNonNullElse(audit, AuditMode.STRICT);
         unknownAction = Objects.requireNonNullElse(unknownAction, UnknownAction.DENY);
+        writeScope = Objects.requireNonNullElse(writeScope, WriteScopeConfig.defaults());
     }
 
     @Override

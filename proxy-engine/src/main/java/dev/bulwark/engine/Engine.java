@@ -63,6 +63,7 @@ public final class Engine implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<ProxyServer> servers = new ArrayList<>();
     private final Map<String, CatalogResolver> catalogs = new HashMap<>();
+    private final Map<String, WriteScopeEstimator> writeScopes = new HashMap<>();
     private final java.time.Instant startedAt = java.time.Instant.now();
     private JdbcStore store;
     private Recorder recorder;
@@ -122,12 +123,15 @@ public final class Engine implements AutoCloseable {
         approvals.recoverAtStart().join();
         for (TargetConfig target : config.targets()) {
             catalogs.put(target.name(), new CatalogResolver(() -> catalogConnection(target), blocking));
+            writeScopes.put(target.name(), new WriteScopeEstimator(target.name(),
+                    () -> sideConnection(target, "bulwark-write-scope"), target.writeScope()));
         }
         services = new EngineServices(config, classifier, ruleBook, catalogs, config.recording().enabled() ? recorder : null);
         if (!config.recording().enabled()) {
             log.warn("recording.enabled is false: sessions are NOT recorded (admin actions and rule changes still are)");
         }
         services.approvals(approvals);
+        services.writeScopes(writeScopes);
         services.events(new SessionEventSink() {
             @Override
             public void started(LiveSession session) {
@@ -233,6 +237,11 @@ public final class Engine implements AutoCloseable {
 
     /** A side connection for catalog lookups (masking): the target's service login, no SET ROLE. Blocks. */
     private java.sql.Connection catalogConnection(TargetConfig target) {
+        return sideConnection(target, "bulwark-catalog");
+    }
+
+    /** A side connection with the target's service login, named for pg_stat_activity. Blocks. */
+    private java.sql.Connection sideConnection(TargetConfig target, String applicationName) {
         try {
             var credential = credentials.resolveNow(target.username(), CredentialResolver.check("targets[" + target.name()
                     + "].credential", target.credential()));
@@ -243,7 +252,7 @@ public final class Engine implements AutoCloseable {
             if (target.rootCert() != null) {
                 props.setProperty("sslrootcert", target.rootCert());
             }
-            props.setProperty("ApplicationName", "bulwark-catalog");
+            props.setProperty("ApplicationName", applicationName);
             props.setProperty("connectTimeout", "10");
             return java.sql.DriverManager.getConnection("jdbc:postgresql://" + target.host() + ":" + target.port() + "/"
                     + target.database(), props);
@@ -300,6 +309,9 @@ public final class Engine implements AutoCloseable {
         }
         for (CatalogResolver catalog : catalogs.values()) {
             catalog.close();
+        }
+        for (WriteScopeEstimator estimator : writeScopes.values()) {
+            estimator.close();
         }
         if (recorder != null) {
             recorder.close();

@@ -24,6 +24,7 @@ final class EngineServices implements SessionHooks.Factory {
     private final Recorder recorder;
     private volatile SessionEventSink events = SessionEventSink.NONE;
     private volatile dev.bulwark.approval.ApprovalService approvals;
+    private volatile Map<String, WriteScopeEstimator> writeScopes = Map.of();
 
     EngineServices(EngineConfig config, StatementClassifier classifier, LiveRules rules, Map<String, CatalogResolver> catalogs,
                    Recorder recorder) {
@@ -47,6 +48,15 @@ final class EngineServices implements SessionHooks.Factory {
 
     void approvals(dev.bulwark.approval.ApprovalService service) {
         this.approvals = service;
+    }
+
+    void writeScopes(Map<String, WriteScopeEstimator> estimators) {
+        this.writeScopes = Map.copyOf(estimators);
+    }
+
+    /** The target's write-scope estimator, or null when there is none (estimates then fail closed). */
+    WriteScopeEstimator writeScope(String target) {
+        return writeScopes.get(target);
     }
 
     StatementClassifier classifier() {

@@ -19,6 +19,7 @@ import dev.bulwark.policy.Operation;
 import dev.bulwark.policy.PolicyEngine;
 import dev.bulwark.policy.QueryClassification;
 import dev.bulwark.policy.RuleRef;
+import dev.bulwark.policy.RuleSet;
 import dev.bulwark.policy.SessionPolicyState;
 import dev.bulwark.policy.StatementClassification;
 import dev.bulwark.policy.StatementClassifier;
@@ -68,6 +69,7 @@ final class EngineSession implements SessionHooks {
     private final SessionMasking masking;
     private final CatalogResolver catalog;
     private final SessionRecording recording;
+    private final SessionWriteScope writeScope;
 
     private CopyDecision.Mask nextCopyMask;
     private long resultSequence = -1;
@@ -83,9 +85,11 @@ final class EngineSession implements SessionHooks {
      * @param query what was judged; for a statement that reads names, as parsed (resolved again at each Execute)
      * @param effects what running it changes among the session's names
      * @param readsNames it runs EXECUTE or FETCH: judged again, at each Execute, by what the names hold then
+     * @param ifUnfiltered the verdict its writes would get without their WHERE, when that differs from
+     *        {@code verdict}: each Execute then estimates their scope ({@link SessionWriteScope}); else null
      */
     private record Judged(Verdict verdict, Summary summary, QueryClassification query, List<NameEffect> effects,
-                          boolean readsNames) implements Judgement {
+                          boolean readsNames, Verdict ifUnfiltered) implements Judgement {
         Judged {
             effects = List.copyOf(effects);
         }
@@ -104,6 +108,7 @@ final class EngineSession implements SessionHooks {
         this.masking = services.rules().masking().forSession(identity, target);
         this.catalog = services.catalog(target);
         this.recording = services.openRecording(session);
+        this.writeScope = new SessionWriteScope(services.writeScope(target), session.role().orElse(""));
     }
 
     // ------------------------------------------------------------------ policy
@@ -136,6 +141,11 @@ final class EngineSession implements SessionHooks {
                     // EXECUTE or FETCH inside: what runs depends on what the names hold now, not at Parse.
                     yield judge(SessionPolicyState.resolve(judged.query(), policyNames(statement.names())), statement,
                             executes(judged.query(), statement.names()));
+                }
+                if (judged.ifUnfiltered() != null) {
+                    // A filtered write whose verdict depends on its scope: estimated with this Execute's bind values.
+                    yield writeScope.decide(judged.query(), statement, judged.verdict(), judged.ifUnfiltered(),
+                            chosen -> toDecision(chosen, summarize(judged.query(), chosen, List.of()), statement, judged.query(), null));
                 }
                 yield toDecision(judged.verdict(), judged.summary(), statement, judged.query(), null);
             }
@@ -181,9 +191,21 @@ final class EngineSession implements SessionHooks {
             return new Decision.Deny(UNKNOWN_STATEMENT, "statement refused: prepared statement \"" + unknown
                     + "\" is not known to the gateway", null, summary);
         }
-        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
-        summary = summarize(query, verdict, executes);
-        Judged judged = new Judged(verdict, summary, query, effects(query), false);
+        RuleSet rules = services.rules().policy();
+        Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
+        // A filtered write that would be judged differently without its WHERE is estimated (WriteScope).
+        Optional<Verdict> ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction));
+        if (ifUnfiltered.isPresent()) {
+            return writeScope.decide(query, statement, verdict, ifUnfiltered.get(), chosen -> run(chosen, query, statement, executes));
+        }
+        return run(verdict, query, statement, executes);
+    }
+
+    /** The decision for a verdict on a statement that runs now. */
+    private Decision run(Verdict verdict, QueryClassification query, Statement statement, List<Executed> executes) {
+        Summary summary = summarize(query, verdict, executes);
+        Judged judged = new Judged(verdict, summary, query, effects(query), false, null);
         Decision decision = toDecision(verdict, summary, statement, query, judged);
         if (decision instanceof Decision.Allow) {
             return checkCopyOut(query, statement.sql(), summary, decision);
@@ -207,15 +229,19 @@ final class EngineSession implements SessionHooks {
         }
         if (readsNames && unresolvedExecute(query) != null) {
             // The name may be prepared before the Execute: judged then.
-            return new Decision.Allow(null, summary, new Judged(null, summary, parsed, effects(parsed), true));
+            return new Decision.Allow(null, summary, new Judged(null, summary, parsed, effects(parsed), true, null));
         }
-        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
+        RuleSet rules = services.rules().policy();
+        Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
         summary = summarize(query, verdict, List.of());
         if (verdict instanceof Verdict.Deny deny) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
         }
+        // Whether the Executes must estimate the writes' scope (with their bind values): kept with the statement.
+        Verdict ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction)).orElse(null);
         return new Decision.Allow(null, summary, new Judged(verdict, summary, readsNames ? parsed : query, effects(parsed),
-                readsNames));
+                readsNames, ifUnfiltered));
     }
 
     /** The SQLSTATE PostgreSQL answers for a prepared statement that does not exist. */
@@ -258,8 +284,11 @@ final class EngineSession implements SessionHooks {
     private Judged judgeBody(StatementClassification body) {
         QueryClassification query = new QueryClassification(body.text(), List.of(body), true);
         boolean readsNames = SessionPolicyState.readsNames(query);
-        Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
-        return new Judged(verdict, summarize(query, verdict, List.of()), query, List.of(), readsNames);
+        RuleSet rules = services.rules().policy();
+        Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
+        Verdict ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction)).orElse(null);
+        return new Judged(verdict, summarize(query, verdict, List.of()), query, List.of(), readsNames, ifUnfiltered);
     }
 
     /** The session's names as policy reads them: a statement by what was judged when it was prepared. */
@@ -344,7 +373,7 @@ final class EngineSession implements SessionHooks {
         }
         ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
                 summary.shown(statement.sql()), statement.parameters(), hold, HeldStatement.Classification.of(query),
-                recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)));
+                recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)).withReason(writeScope.reason()));
         waiting = handle;
         CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
             Optional<ClientError> error = handle.clientError(result);
@@ -753,6 +782,7 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public void ended(String reason) {
+        writeScope.ended();
         if (services.approvals() != null) {
             services.approvals().withdrawSession(session.id(), "the session ended: " + reason);
         }

@@ -691,21 +691,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         StatementGate.Decision decision = hooks.check(gateInfo(), statement);
         if (decision instanceof StatementGate.Decision.Pending pending) {
-            if (!pending.notices().isEmpty()) {
-                held = true; // a person decides: the live views show the session as held, with what it waits for
-                lastStatement = statement.sql().length() > 1000 ? statement.sql().substring(0, 1000) : statement.sql();
-                hooks.stateChanged();
-            }
-            for (String notice : pending.notices()) {
-                send(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()));
-                flushClient();
-            }
-            waitFor(pending.outcome().thenCompose(outcome -> outcome instanceof StatementGate.Decision.Pending
-                    ? CompletableFuture.failedFuture(new IllegalStateException("a pending decision resolved to pending"))
-                    : CompletableFuture.completedFuture(outcome)), statement);
+            pend(pending, statement);
             return null;
         }
         return record(statement, decision);
+    }
+
+    /** Sends a pending decision's notices and waits for its outcome (which may be pending again). */
+    private void pend(StatementGate.Decision.Pending pending, StatementGate.Statement statement) {
+        if (!pending.notices().isEmpty()) {
+            held = true; // a person decides: the live views show the session as held, with what it waits for
+            lastStatement = statement.sql().length() > 1000 ? statement.sql().substring(0, 1000) : statement.sql();
+            hooks.stateChanged();
+        }
+        for (String notice : pending.notices()) {
+            send(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()));
+            flushClient();
+        }
+        waitFor(pending.outcome(), statement);
     }
 
     /**
@@ -759,6 +762,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 hooks.stateChanged();
             }
             if (phase != Phase.READY) {
+                return;
+            }
+            if (error == null && result instanceof StatementGate.Decision.Pending next) {
+                // A second wait (an estimate that ends in a hold for approval): its notices go out now.
+                pend(next, statement);
                 return;
             }
             if (error != null || result == null) {
