@@ -182,14 +182,18 @@ final class EngineSession implements SessionHooks {
         return new Decision.Pending(outcome, handle.notice().isEmpty() ? List.of() : List.of(handle.notice()));
     }
 
-    /** RESET ROLE, SET ROLE, SET SESSION AUTHORIZATION, DISCARD ALL: each would undo the grant's role. */
+    /**
+     * SET ROLE (and SET role, set_config('role', ...)), SET SESSION AUTHORIZATION and RESET SESSION
+     * AUTHORIZATION: each would leave the grant's role for another the pooled login can become. RESET
+     * ROLE, RESET ALL and DISCARD ALL are not among them: the grant's role is the session's startup
+     * default ({@code role} in the StartupMessage), so resetting comes back to it, not to the login.
+     */
     static boolean changesRole(QueryClassification query) {
         for (StatementClassification statement : query.statements()) {
             for (Operation operation : statement.operations()) {
                 String detail = operation.detail().toLowerCase(Locale.ROOT);
                 if (operation.verb() == Verb.SET_ROLE
-                        || operation.verb() == Verb.RESET && (detail.equals("role") || detail.equals("session") || detail.equals("all"))
-                        || operation.verb() == Verb.DISCARD && detail.equals("all")) {
+                        || operation.verb() == Verb.RESET && (detail.equals("session") || detail.equals("session_authorization"))) {
                     return true;
                 }
             }
