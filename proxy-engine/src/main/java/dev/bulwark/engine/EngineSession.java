@@ -267,13 +267,8 @@ final class EngineSession implements SessionHooks {
         String ruleName = null;
         List<String> logged = List.of();
         if (verdict != null) {
-            Optional<RuleRef> rule = switch (verdict) {
-                case Verdict.Allow a -> Optional.empty();
-                case Verdict.Deny d -> d.rule();
-                case Verdict.Hold h -> h.rule();
-            };
-            ruleId = rule.map(RuleRef::id).orElse(null);
-            ruleName = rule.map(RuleRef::name).orElse(null);
+            ruleId = RuleRef.ids(verdict.decidedBy());
+            ruleName = RuleRef.names(verdict.decidedBy());
             logged = verdict.logged().stream().map(RuleRef::id).toList();
         }
         return new Summary(ruleId, ruleName, logged, tables.stream().distinct().toList(), List.copyOf(verbs));
