@@ -67,6 +67,11 @@ final class EngineSession implements SessionHooks {
     private final UnknownAction unknownAction;
     private final SessionPolicyState policyState = new SessionPolicyState();
     private final SessionMasking masking;
+    /**
+     * What the recording masks on top of {@link #masking} (rules this reader is exempt from that keep
+     * recordings masked); null when there is none. Never applied to what the client receives.
+     */
+    private final SessionMasking recordMasking;
     private final CatalogResolver catalog;
     private final SessionRecording recording;
     /** What each prepared statement was judged at Parse, for its Executes. */
@@ -75,6 +80,10 @@ final class EngineSession implements SessionHooks {
     private CopyDecision.Mask nextCopyMask;
     private long resultSequence = -1;
     private ResultRecorder result;
+    /** The current result's masker for the record ({@link #recordMasking}), NONE when nothing is masked for it. */
+    private RowMasker recordMasker = RowMasker.NONE;
+    /** The current result's recorded columns, flagged where a recorded value was masked for the record. */
+    private List<FramePayload.Column> recordedColumns = List.of();
     private long copySequence = -1;
     private long copyBytes;
     private boolean copyIn;
@@ -83,6 +92,11 @@ final class EngineSession implements SessionHooks {
 
     /** The statement waiting for approval, if any. */
     private ApprovalHandle waiting;
+    /**
+     * The refusal a held statement ended in (denied, expired, withdrawn): its statement frame was written
+     * as HOLD when it was held, and the approval frames tell the rest, so it is not recorded again.
+     */
+    private volatile Decision.Deny heldAndRecorded;
 
     EngineSession(EngineServices services, LiveSession session) {
         this.services = services;
@@ -92,6 +106,8 @@ final class EngineSession implements SessionHooks {
         this.fixedRole = session.fixedRole();
         this.unknownAction = services.unknownAction(target);
         this.masking = services.rules().masking().forSession(identity, target);
+        SessionMasking forRecord = services.rules().masking().forRecording(identity, target);
+        this.recordMasking = forRecord.masksNothing() ? null : forRecord;
         this.catalog = services.catalog(target);
         this.recording = services.openRecording(session);
     }
@@ -165,6 +181,11 @@ final class EngineSession implements SessionHooks {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     hold.message() + ": this statement needs approval, and approvals are not enabled on this engine", rule, summary);
         }
+        // Recorded as held now, before the approval's frames: should the client cancel or go away while it
+        // waits, this is the statement frame that names it (the outcome's own frame is then not written).
+        if (recording != null) {
+            recording.statement(statementFrame(statement, FramePayload.Verdict.HOLD, summary, rule));
+        }
         ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
                 statement.sql(), statement.parameters(), hold, HeldStatement.Classification.of(query),
                 recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)));
@@ -172,7 +193,9 @@ final class EngineSession implements SessionHooks {
         CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
             Optional<ClientError> error = handle.clientError(result);
             if (error.isPresent()) {
-                return (Decision) new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
+                Decision.Deny refused = new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
+                heldAndRecorded = refused;
+                return (Decision) refused;
             }
             // Nothing else of this session runs while it waits, so its policy state is not in use elsewhere.
             policyState.observe(query);
@@ -385,15 +408,16 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public CompletableFuture<Void> statement(long sequence, Statement statement, Decision decision) {
-        // Personal data typed into the SQL itself (a literal e-mail or card number) is masked in what is
-        // kept and shown, as in results; the statement runs as sent.
-        String shownText = masking.masksNothing() ? statement.sql() : masking.maskNotificationPayload(statement.sql());
-        services.events().statement(session, shownText, decision);
+        services.events().statement(session, shownText(statement.sql()), decision);
         if (recording == null) {
             return CompletableFuture.completedFuture(null);
         }
         if (!recording.canRunStatements() && decision instanceof Decision.Allow) {
             return CompletableFuture.failedFuture(new IllegalStateException("the audit store is unavailable"));
+        }
+        if (decision == heldAndRecorded) {
+            heldAndRecorded = null;
+            return CompletableFuture.completedFuture(null);
         }
         Summary summary = switch (decision) {
             case Decision.Allow a -> a.summary();
@@ -405,18 +429,25 @@ final class EngineSession implements SessionHooks {
             case Decision.Deny d -> FramePayload.Verdict.DENY;
             case Decision.Pending p -> FramePayload.Verdict.HOLD;
         };
-        String ruleId = summary == null ? null : summary.ruleId();
-        if (ruleId == null && decision instanceof Decision.Deny d) {
-            ruleId = d.rule();
-        }
+        return recording.statement(statementFrame(statement, verdict, summary, decision instanceof Decision.Deny d ? d.rule() : null));
+    }
+
+    /**
+     * A statement's frame. Personal data typed into the SQL itself (a literal e-mail or card number) and
+     * into bind values is masked in what is kept, as in results, by the detectors of a session that is
+     * masked; the statement runs as sent.
+     */
+    private FramePayload.Statement statementFrame(Statement statement, FramePayload.Verdict verdict, Summary summary,
+                                                  String fallbackRule) {
+        String ruleId = summary == null || summary.ruleId() == null ? fallbackRule : summary.ruleId();
         List<String> parameters = new ArrayList<>(statement.parameters().size());
         for (String parameter : statement.parameters()) {
-            parameters.add(parameter == null ? null : masking.maskNotificationPayload(parameter));
+            parameters.add(parameter == null ? null : shownText(parameter));
         }
-        return recording.statement(new FramePayload.Statement(
+        return new FramePayload.Statement(
                 statement.protocol() == Protocol.SIMPLE ? FramePayload.Protocol.SIMPLE : FramePayload.Protocol.EXTENDED,
-                shownText, parameters, verdict, ruleId, summary == null ? null : summary.ruleName(),
-                summary == null ? List.of() : summary.tables(), summary == null ? List.of() : summary.verbs(), false));
+                shownText(statement.sql()), parameters, verdict, ruleId, summary == null ? null : summary.ruleName(),
+                summary == null ? List.of() : summary.tables(), summary == null ? List.of() : summary.verbs(), false);
     }
 
     @Override
@@ -432,12 +463,14 @@ final class EngineSession implements SessionHooks {
             result.suspended();
         }
         resultSequence = sequence;
+        recordMasker = columns == null || recordMasking == null ? RowMasker.NONE : recordMasker(columns);
         List<FramePayload.Column> recorded = new ArrayList<>();
         if (columns != null) {
             for (BackendMessage.Field f : columns.fields()) {
                 recorded.add(new FramePayload.Column(f.name(), services.typeName(f.typeOid())));
             }
         }
+        recordedColumns = recorded;
         result = recording.result().columns(recorded);
     }
 
@@ -453,7 +486,73 @@ final class EngineSession implements SessionHooks {
             result.row(List.of());
             return;
         }
-        result.row(values(columns, dataRow));
+        if (recordMasker.isNone()) {
+            result.row(values(columns, dataRow));
+            return;
+        }
+        // Only rows the recording keeps get here (it is capped): the client's row went on untouched.
+        ByteBuf masked;
+        try {
+            masked = recordMasker.apply(dataRow, ByteBufAllocator.DEFAULT);
+        } catch (MaskingException e) {
+            result.row(List.of()); // nothing of a row that cannot be masked for the record
+            return;
+        }
+        if (masked == dataRow) {
+            result.row(values(columns, dataRow));
+            return;
+        }
+        List<String> kept;
+        try {
+            kept = values(columns, masked);
+        } finally {
+            masked.release();
+        }
+        result.row(kept);
+        flagMaskedForRecord(values(columns, dataRow), kept);
+    }
+
+    /** Marks the columns whose recorded value differs from what the reader saw (once per column and result). */
+    private void flagMaskedForRecord(List<String> seen, List<String> kept) {
+        List<FramePayload.Column> flagged = null;
+        for (int i = 0; i < Math.min(seen.size(), recordedColumns.size()); i++) {
+            FramePayload.Column column = recordedColumns.get(i);
+            if (!column.maskedForRecord() && !java.util.Objects.equals(seen.get(i), kept.get(i))) {
+                if (flagged == null) {
+                    flagged = new ArrayList<>(recordedColumns);
+                }
+                flagged.set(i, new FramePayload.Column(column.name(), column.type(), true));
+            }
+        }
+        if (flagged != null) {
+            recordedColumns = List.copyOf(flagged);
+            result.columns(recordedColumns);
+        }
+    }
+
+    /**
+     * The masker for the record of one result. Off the client's path, so it never waits: a table the
+     * catalog cache does not know yet is masked fail closed in this result's record (every column of it
+     * that a rule could name is redacted), and looked up for the next.
+     */
+    private RowMasker recordMasker(BackendMessage.RowDescription columns) {
+        List<ResultColumn> resultColumns = resultColumns(columns);
+        Set<Integer> oids = recordMasking.tableOidsToResolve(resultColumns);
+        Optional<CatalogSnapshot> known = oids.isEmpty() ? Optional.of(CatalogSnapshot.EMPTY) : catalog.cached(oids);
+        if (known.isEmpty()) {
+            catalog.resolve(oids);
+        }
+        return recordMasking.rowMasker(resultColumns, known.orElse(CatalogSnapshot.EMPTY));
+    }
+
+    /**
+     * SQL text, bind values and messages as kept in the recording and shown to operators: what the
+     * session's detectors find is masked (as for the client), and what the rules this reader is exempt
+     * from would find, too.
+     */
+    private String shownText(String text) {
+        String shown = masking.masksNothing() ? text : masking.maskNotificationPayload(text);
+        return recordMasking == null ? shown : recordMasking.maskNotificationPayload(shown);
     }
 
     /** A DataRow's values as text: text-format values as sent, binary ones rendered by type. */
@@ -519,15 +618,17 @@ final class EngineSession implements SessionHooks {
             resultSequence = -1;
         }
         if (recording != null) {
-            recording.error(error.severity(), error.sqlState(), error.message());
+            recording.error(error.severity(), error.sqlState(), recordMasking == null ? error.message()
+                    : recordMasking.maskNotificationPayload(error.message()));
         }
     }
 
     @Override
     public void notice(BackendMessage.NoticeResponse notice) {
         if (recording != null) {
+            String message = notice.fields().getOrDefault('M', "");
             recording.notice(notice.fields().getOrDefault('S', "NOTICE"), notice.fields().getOrDefault('C', ""),
-                    notice.fields().getOrDefault('M', ""));
+                    recordMasking == null ? message : recordMasking.maskNotificationPayload(message));
         }
     }
 
