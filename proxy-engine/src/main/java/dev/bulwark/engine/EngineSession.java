@@ -194,7 +194,9 @@ final class EngineSession implements SessionHooks {
             Optional<ClientError> error = handle.clientError(result);
             if (error.isPresent()) {
                 Decision.Deny refused = new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
-                heldAndRecorded = refused;
+                if (!(result instanceof dev.bulwark.approval.Outcome.Refused)) {
+                    heldAndRecorded = refused; // else no request exists: its refusal is recorded as a DENY
+                }
                 return (Decision) refused;
             }
             // Nothing else of this session runs while it waits, so its policy state is not in use elsewhere.
@@ -434,8 +436,8 @@ final class EngineSession implements SessionHooks {
 
     /**
      * A statement's frame. Personal data typed into the SQL itself (a literal e-mail or card number) and
-     * into bind values is masked in what is kept, as in results, by the detectors of a session that is
-     * masked; the statement runs as sent.
+     * into bind values is masked in what is kept, as in results ({@link #shownText}); the statement runs
+     * as sent.
      */
     private FramePayload.Statement statementFrame(Statement statement, FramePayload.Verdict verdict, Summary summary,
                                                   String fallbackRule) {

@@ -62,13 +62,14 @@ import java.util.concurrent.TimeUnit;
  *     SASLInitialResponse / PasswordMessage -&gt;   (SCRAM-SHA-256 without channel binding)
  *                                          &lt;-  AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery
  * </pre>
- * A pooled service login's role is not set by a {@code SET ROLE} after login but by the StartupMessage's
+ * <p>A pooled service login's role is not set by a {@code SET ROLE} after login but by the StartupMessage's
  * {@code role} parameter: PostgreSQL then checks it at login (a role the login cannot become fails the
  * login) and makes it the session's default, so {@code RESET ROLE}, {@code RESET ALL} and
  * {@code DISCARD ALL} come back to it instead of to the service login. The parameter is always sent
  * ({@code none} without a pooled role): separate startup parameters are applied after the client's
  * {@code options}, so a {@code -c role=...} there cannot pick another role.
- * Errors from the server during login are logged for the operator and turned into a message for
+ *
+ * <p>Errors from the server during login are logged for the operator and turned into a message for
  * the client that names neither the credential nor the upstream user.
  */
 final class UpstreamConnector {
