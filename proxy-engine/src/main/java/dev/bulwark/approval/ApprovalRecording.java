@@ -14,8 +14,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Frames written: {@code ASKED} when held; {@code GRANTED}/{@code DENIED} with {@code by} set for each
  * reviewer's decision; then the outcome with {@code by} null ({@code GRANTED}, {@code DENIED},
- * {@code EXPIRED}). The recording's frame states have no "withdrawn": a withdrawal is recorded as
- * {@code EXPIRED} with a reason starting {@code withdrawn:}.
+ * {@code EXPIRED}, {@code WITHDRAWN} with a reason starting {@code withdrawn:}).
  */
 @FunctionalInterface
 public interface ApprovalRecording {

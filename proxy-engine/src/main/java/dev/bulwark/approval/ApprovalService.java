@@ -563,8 +563,8 @@ public final class ApprovalService implements ManagementBackend.ApprovalsBackend
         FramePayload.ApprovalState frameState = switch (state) {
             case APPROVED -> FramePayload.ApprovalState.GRANTED;
             case DENIED -> FramePayload.ApprovalState.DENIED;
-            // The recording's states have no "withdrawn"; the reason says so.
-            case EXPIRED, WITHDRAWN -> FramePayload.ApprovalState.EXPIRED;
+            case EXPIRED -> FramePayload.ApprovalState.EXPIRED;
+            case WITHDRAWN -> FramePayload.ApprovalState.WITHDRAWN;
             case PENDING -> throw new IllegalStateException("an approval cannot end pending");
         };
         frame(pending, frameState, null, frameReason);

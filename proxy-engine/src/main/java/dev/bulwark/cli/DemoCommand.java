@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -80,12 +79,20 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("demo.json"));
         Vault vault = Vault.openForWriting(dir, System.getenv());
-        Optional<String> known = vault.user(TARGET).isPresent() ? Optional.of(vault.credential(TARGET).password()) : Optional.empty();
+        Map<String, String> known = new LinkedHashMap<>();
+        for (String login : DemoDatabase.logins()) {
+            String entry = vaultEntry(login);
+            if (vault.user(entry).isPresent()) {
+                known.put(login, vault.credential(entry).password());
+            }
+        }
         DemoDatabase database = DemoDatabase.start(dir, known);
         Engine engine = null;
         try {
-            if (known.isEmpty()) {
-                vault.put(TARGET, new Credential(DemoDatabase.SERVICE_USER, database.servicePassword()));
+            for (String login : DemoDatabase.logins()) {
+                if (!known.containsKey(login)) {
+                    vault.put(vaultEntry(login), new Credential(login, database.password(login)));
+                }
             }
             LocalIssuer issuer = LocalIssuer.open(dir);
             Path[] tls = SelfSignedCertificate.ensure(dir.resolve("tls"));
@@ -151,12 +158,22 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The vault entry of a demo login: the target's name for the service login (catalog lookups), and
+     * {@code shop-ROLE} for each role a grant logs in as.
+     */
+    static String vaultEntry(String login) {
+        return login.equals(DemoDatabase.SERVICE_USER) ? TARGET : TARGET + "-" + login;
+    }
+
     private String config(Path dir, int postgresPort, LocalIssuer issuer, Path[] tls) {
         StringBuilder grants = new StringBuilder();
         for (DemoUser user : USERS) {
+            // Each grant logs in as its own role (no SET ROLE from a login that could become the others).
             grants.append("    - group: ").append(user.group()).append("\n")
                     .append("      target: ").append(TARGET).append("\n")
-                    .append("      role: ").append(user.role()).append("\n");
+                    .append("      role: ").append(user.role()).append("\n")
+                    .append("      credential: vault:").append(vaultEntry(user.role())).append("\n");
         }
         return """
                 # Written by `bulwark demo`: the configuration the demo engine runs with.

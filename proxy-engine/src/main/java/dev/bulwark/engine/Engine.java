@@ -126,6 +126,7 @@ public final class Engine implements AutoCloseable {
             writeScopes.put(target.name(), new WriteScopeEstimator(target.name(),
                     () -> sideConnection(target, "bulwark-write-scope"), target.writeScope()));
         }
+        warnAboutPooledRoles();
         services = new EngineServices(config, classifier, ruleBook, catalogs, config.recording().enabled() ? recorder : null);
         if (!config.recording().enabled()) {
             log.warn("recording.enabled is false: sessions are NOT recorded (admin actions and rule changes still are)");
@@ -233,6 +234,40 @@ public final class Engine implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ConfigException("data_dir", "cannot read or create " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * For each grant that runs as its role on the target's service login (no credential of its own),
+     * warns when that login can become roles the grant's role cannot (see {@link RoleReach}). Off the
+     * start path: a target that is down only delays the warning.
+     */
+    private void warnAboutPooledRoles() {
+        for (TargetConfig target : config.targets()) {
+            List<dev.bulwark.auth.GrantRule> pooled = config.auth().grants().stream()
+                    .filter(g -> g.credential() == null
+                            && (g.target().equals(dev.bulwark.auth.GrantRule.ANY_TARGET) || g.target().equals(target.name())))
+                    .toList();
+            if (pooled.isEmpty()) {
+                continue;
+            }
+            blocking.execute(() -> {
+                try (java.sql.Connection connection = catalogConnection(target)) {
+                    String login = connection.getMetaData().getUserName();
+                    for (dev.bulwark.auth.GrantRule grant : pooled) {
+                        RoleReach.warning(target.name(), describe(grant), login, grant.role(),
+                                RoleReach.beyond(connection, grant.role())).ifPresent(log::warn);
+                    }
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    log.warn("target {}: cannot check which roles its service login can become: {}", target.name(),
+                            e instanceof java.sql.SQLException sql ? "SQLSTATE " + sql.getSQLState() : e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static String describe(dev.bulwark.auth.GrantRule grant) {
+        return grant.subject() != null ? "subject " + grant.subject()
+                : grant.group() != null ? "group " + grant.group() : "claim " + grant.claim() + "=" + grant.value();
     }
 
     /** A side connection for catalog lookups (masking): the target's service login, no SET ROLE. Blocks. */

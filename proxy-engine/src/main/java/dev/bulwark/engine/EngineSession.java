@@ -67,6 +67,11 @@ final class EngineSession implements SessionHooks {
     private final boolean fixedRole;
     private final UnknownAction unknownAction;
     private final SessionMasking masking;
+    /**
+     * What the recording masks on top of {@link #masking} (rules this reader is exempt from that keep
+     * recordings masked); null when there is none. Never applied to what the client receives.
+     */
+    private final SessionMasking recordMasking;
     private final CatalogResolver catalog;
     private final SessionRecording recording;
     private final SessionWriteScope writeScope;
@@ -74,6 +79,10 @@ final class EngineSession implements SessionHooks {
     private CopyDecision.Mask nextCopyMask;
     private long resultSequence = -1;
     private ResultRecorder result;
+    /** The current result's masker for the record ({@link #recordMasking}), NONE when nothing is masked for it. */
+    private RowMasker recordMasker = RowMasker.NONE;
+    /** The current result's recorded columns, flagged where a recorded value was masked for the record. */
+    private List<FramePayload.Column> recordedColumns = List.of();
     private long copySequence = -1;
     private long copyBytes;
     private boolean copyIn;
@@ -97,6 +106,11 @@ final class EngineSession implements SessionHooks {
 
     /** The statement waiting for approval, if any. */
     private ApprovalHandle waiting;
+    /**
+     * The refusal a held statement ended in (denied, expired, withdrawn): its statement frame was written
+     * as HOLD when it was held, and the approval frames tell the rest, so it is not recorded again.
+     */
+    private volatile Decision.Deny heldAndRecorded;
 
     EngineSession(EngineServices services, LiveSession session) {
         this.services = services;
@@ -106,6 +120,8 @@ final class EngineSession implements SessionHooks {
         this.fixedRole = session.fixedRole();
         this.unknownAction = services.unknownAction(target);
         this.masking = services.rules().masking().forSession(identity, target);
+        SessionMasking forRecord = services.rules().masking().forRecording(identity, target);
+        this.recordMasking = forRecord.masksNothing() ? null : forRecord;
         this.catalog = services.catalog(target);
         this.recording = services.openRecording(session);
         this.writeScope = new SessionWriteScope(services.writeScope(target), session.role().orElse(""));
@@ -371,6 +387,11 @@ final class EngineSession implements SessionHooks {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                     hold.message() + ": this statement needs approval, and approvals are not enabled on this engine", rule, summary);
         }
+        // Recorded as held now, before the approval's frames: should the client cancel or go away while it
+        // waits, this is the statement frame that names it (the outcome's own frame is then not written).
+        if (recording != null) {
+            recording.statement(statementFrame(statement, FramePayload.Verdict.HOLD, summary, rule));
+        }
         ApprovalHandle handle = approvals.request(HeldStatement.of(session.id(), identity, target, session.role().orElse(""),
                 summary.shown(statement.sql()), statement.parameters(), hold, HeldStatement.Classification.of(query),
                 recording == null ? ApprovalRecording.NONE : ApprovalRecording.of(recording)).withReason(writeScope.reason()));
@@ -378,7 +399,11 @@ final class EngineSession implements SessionHooks {
         CompletableFuture<Decision> outcome = handle.outcome().thenApply(result -> {
             Optional<ClientError> error = handle.clientError(result);
             if (error.isPresent()) {
-                return (Decision) new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
+                Decision.Deny refused = new Decision.Deny(error.get().sqlState(), error.get().message(), rule, summary);
+                if (!(result instanceof dev.bulwark.approval.Outcome.Refused)) {
+                    heldAndRecorded = refused; // else no request exists: its refusal is recorded as a DENY
+                }
+                return (Decision) refused;
             }
             return new Decision.Allow(null, summary, judged);
         });
@@ -386,14 +411,18 @@ final class EngineSession implements SessionHooks {
         return new Decision.Pending(outcome, handle.notice().isEmpty() ? List.of() : List.of(handle.notice()));
     }
 
-    /** RESET ROLE, SET ROLE, SET SESSION AUTHORIZATION, DISCARD ALL: each would undo the grant's role. */
+    /**
+     * SET ROLE (and SET role, set_config('role', ...)), SET SESSION AUTHORIZATION and RESET SESSION
+     * AUTHORIZATION: each would leave the grant's role for another the pooled login can become. RESET
+     * ROLE, RESET ALL and DISCARD ALL are not among them: the grant's role is the session's startup
+     * default ({@code role} in the StartupMessage), so resetting comes back to it, not to the login.
+     */
     static boolean changesRole(QueryClassification query) {
         for (StatementClassification statement : query.statements()) {
             for (Operation operation : statement.operations()) {
                 String detail = operation.detail().toLowerCase(Locale.ROOT);
                 if (operation.verb() == Verb.SET_ROLE
-                        || operation.verb() == Verb.RESET && (detail.equals("role") || detail.equals("session") || detail.equals("all"))
-                        || operation.verb() == Verb.DISCARD && detail.equals("all")) {
+                        || operation.verb() == Verb.RESET && (detail.equals("session") || detail.equals("session_authorization"))) {
                     return true;
                 }
             }
@@ -467,13 +496,8 @@ final class EngineSession implements SessionHooks {
         String ruleName = null;
         List<String> logged = List.of();
         if (verdict != null) {
-            Optional<RuleRef> rule = switch (verdict) {
-                case Verdict.Allow a -> Optional.empty();
-                case Verdict.Deny d -> d.rule();
-                case Verdict.Hold h -> h.rule();
-            };
-            ruleId = rule.map(RuleRef::id).orElse(null);
-            ruleName = rule.map(RuleRef::name).orElse(null);
+            ruleId = RuleRef.ids(verdict.decidedBy());
+            ruleName = RuleRef.names(verdict.decidedBy());
             logged = verdict.logged().stream().map(RuleRef::id).toList();
         }
         return new Summary(ruleId, ruleName, logged, tables.stream().distinct().toList(), List.copyOf(verbs), executes);
@@ -590,22 +614,23 @@ final class EngineSession implements SessionHooks {
 
     @Override
     public CompletableFuture<Void> statement(long sequence, Statement statement, Decision decision) {
-        // Personal data typed into the SQL itself (a literal e-mail or card number) is masked in what is
-        // kept and shown, as in results; the statement runs as sent. For SQL EXECUTE the text shown
-        // includes what the prepared statement holds: the recording says what ran.
+        // For SQL EXECUTE the text shown includes what the prepared statement holds: the recording says what ran.
         Summary shownSummary = switch (decision) {
             case Decision.Allow a -> a.summary();
             case Decision.Deny d -> d.summary();
             case Decision.Pending p -> null;
         };
-        String sql = shownSummary == null ? statement.sql() : shownSummary.shown(statement.sql());
-        String shownText = masking.masksNothing() ? sql : masking.maskNotificationPayload(sql);
-        services.events().statement(session, shownText, decision);
+        services.events().statement(session, shownText(shownSummary == null ? statement.sql() : shownSummary.shown(statement.sql())),
+                decision);
         if (recording == null) {
             return CompletableFuture.completedFuture(null);
         }
         if (!recording.canRunStatements() && decision instanceof Decision.Allow) {
             return CompletableFuture.failedFuture(new IllegalStateException("the audit store is unavailable"));
+        }
+        if (decision == heldAndRecorded) {
+            heldAndRecorded = null;
+            return CompletableFuture.completedFuture(null);
         }
         Summary summary = switch (decision) {
             case Decision.Allow a -> a.summary();
@@ -617,18 +642,26 @@ final class EngineSession implements SessionHooks {
             case Decision.Deny d -> FramePayload.Verdict.DENY;
             case Decision.Pending p -> FramePayload.Verdict.HOLD;
         };
-        String ruleId = summary == null ? null : summary.ruleId();
-        if (ruleId == null && decision instanceof Decision.Deny d) {
-            ruleId = d.rule();
-        }
+        return recording.statement(statementFrame(statement, verdict, summary, decision instanceof Decision.Deny d ? d.rule() : null));
+    }
+
+    /**
+     * A statement's frame. Personal data typed into the SQL itself (a literal e-mail or card number) and
+     * into bind values is masked in what is kept, as in results ({@link #shownText}); the statement runs
+     * as sent.
+     */
+    private FramePayload.Statement statementFrame(Statement statement, FramePayload.Verdict verdict, Summary summary,
+                                                  String fallbackRule) {
+        String ruleId = summary == null || summary.ruleId() == null ? fallbackRule : summary.ruleId();
         List<String> parameters = new ArrayList<>(statement.parameters().size());
         for (String parameter : statement.parameters()) {
-            parameters.add(parameter == null ? null : masking.maskNotificationPayload(parameter));
+            parameters.add(parameter == null ? null : shownText(parameter));
         }
-        return recording.statement(new FramePayload.Statement(
+        return new FramePayload.Statement(
                 statement.protocol() == Protocol.SIMPLE ? FramePayload.Protocol.SIMPLE : FramePayload.Protocol.EXTENDED,
-                shownText, parameters, verdict, ruleId, summary == null ? null : summary.ruleName(),
-                summary == null ? List.of() : summary.tables(), summary == null ? List.of() : summary.verbs(), false));
+                shownText(summary == null ? statement.sql() : summary.shown(statement.sql())), parameters, verdict, ruleId,
+                summary == null ? null : summary.ruleName(),
+                summary == null ? List.of() : summary.tables(), summary == null ? List.of() : summary.verbs(), false);
     }
 
     @Override
@@ -644,12 +677,14 @@ final class EngineSession implements SessionHooks {
             result.suspended();
         }
         resultSequence = sequence;
+        recordMasker = columns == null || recordMasking == null ? RowMasker.NONE : recordMasker(columns);
         List<FramePayload.Column> recorded = new ArrayList<>();
         if (columns != null) {
             for (BackendMessage.Field f : columns.fields()) {
                 recorded.add(new FramePayload.Column(f.name(), services.typeName(f.typeOid())));
             }
         }
+        recordedColumns = recorded;
         result = recording.result().columns(recorded);
     }
 
@@ -665,7 +700,73 @@ final class EngineSession implements SessionHooks {
             result.row(List.of());
             return;
         }
-        result.row(values(columns, dataRow));
+        if (recordMasker.isNone()) {
+            result.row(values(columns, dataRow));
+            return;
+        }
+        // Only rows the recording keeps get here (it is capped): the client's row went on untouched.
+        ByteBuf masked;
+        try {
+            masked = recordMasker.apply(dataRow, ByteBufAllocator.DEFAULT);
+        } catch (MaskingException e) {
+            result.row(List.of()); // nothing of a row that cannot be masked for the record
+            return;
+        }
+        if (masked == dataRow) {
+            result.row(values(columns, dataRow));
+            return;
+        }
+        List<String> kept;
+        try {
+            kept = values(columns, masked);
+        } finally {
+            masked.release();
+        }
+        result.row(kept);
+        flagMaskedForRecord(values(columns, dataRow), kept);
+    }
+
+    /** Marks the columns whose recorded value differs from what the reader saw (once per column and result). */
+    private void flagMaskedForRecord(List<String> seen, List<String> kept) {
+        List<FramePayload.Column> flagged = null;
+        for (int i = 0; i < Math.min(seen.size(), recordedColumns.size()); i++) {
+            FramePayload.Column column = recordedColumns.get(i);
+            if (!column.maskedForRecord() && !java.util.Objects.equals(seen.get(i), kept.get(i))) {
+                if (flagged == null) {
+                    flagged = new ArrayList<>(recordedColumns);
+                }
+                flagged.set(i, new FramePayload.Column(column.name(), column.type(), true));
+            }
+        }
+        if (flagged != null) {
+            recordedColumns = List.copyOf(flagged);
+            result.columns(recordedColumns);
+        }
+    }
+
+    /**
+     * The masker for the record of one result. Off the client's path, so it never waits: a table the
+     * catalog cache does not know yet is masked fail closed in this result's record (every column of it
+     * that a rule could name is redacted), and looked up for the next.
+     */
+    private RowMasker recordMasker(BackendMessage.RowDescription columns) {
+        List<ResultColumn> resultColumns = resultColumns(columns);
+        Set<Integer> oids = recordMasking.tableOidsToResolve(resultColumns);
+        Optional<CatalogSnapshot> known = oids.isEmpty() ? Optional.of(CatalogSnapshot.EMPTY) : catalog.cached(oids);
+        if (known.isEmpty()) {
+            catalog.resolve(oids);
+        }
+        return recordMasking.rowMasker(resultColumns, known.orElse(CatalogSnapshot.EMPTY));
+    }
+
+    /**
+     * SQL text, bind values and messages as kept in the recording and shown to operators: what the
+     * session's detectors find is masked (as for the client), and what the rules this reader is exempt
+     * from would find, too.
+     */
+    private String shownText(String text) {
+        String shown = masking.masksNothing() ? text : masking.maskNotificationPayload(text);
+        return recordMasking == null ? shown : recordMasking.maskNotificationPayload(shown);
     }
 
     /** A DataRow's values as text: text-format values as sent, binary ones rendered by type. */
@@ -731,15 +832,17 @@ final class EngineSession implements SessionHooks {
             resultSequence = -1;
         }
         if (recording != null) {
-            recording.error(error.severity(), error.sqlState(), error.message());
+            recording.error(error.severity(), error.sqlState(), recordMasking == null ? error.message()
+                    : recordMasking.maskNotificationPayload(error.message()));
         }
     }
 
     @Override
     public void notice(BackendMessage.NoticeResponse notice) {
         if (recording != null) {
+            String message = notice.fields().getOrDefault('M', "");
             recording.notice(notice.fields().getOrDefault('S', "NOTICE"), notice.fields().getOrDefault('C', ""),
-                    notice.fields().getOrDefault('M', ""));
+                    recordMasking == null ? message : recordMasking.maskNotificationPayload(message));
         }
     }
 

@@ -47,6 +47,7 @@ final class FrameMapping {
                     case GRANTED -> ApprovalState.APPROVED;
                     case DENIED -> ApprovalState.DENIED;
                     case EXPIRED -> ApprovalState.EXPIRED;
+                    case WITHDRAWN -> ApprovalState.WITHDRAWN;
                 };
                 // The recording names the requester on ASKED; the protocol's "by" is only a decider.
                 boolean decided = state == ApprovalState.APPROVED || state == ApprovalState.DENIED;
@@ -54,7 +55,8 @@ final class FrameMapping {
                         decided ? approval.reason() : null);
             }
             case dev.bulwark.recording.FramePayload.Result result -> new FramePayload.Result(
-                    result.columns().stream().map(column -> new ResultColumn(column.name(), text(column.type()))).toList(),
+                    result.columns().stream().map(column -> new ResultColumn(column.name(), text(column.type()),
+                            column.maskedForRecord())).toList(),
                     result.rows(), result.truncated(), Math.max(0, result.rowCount()),
                     result.commandTag() == null ? "" : result.commandTag());
             case dev.bulwark.recording.FramePayload.Notice notice ->

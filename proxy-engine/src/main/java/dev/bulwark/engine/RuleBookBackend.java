@@ -116,7 +116,8 @@ final class RuleBookBackend implements ManagementBackend.RulesBackend {
 
     static VerdictSummary summary(Verdict verdict, boolean masks) {
         return switch (verdict) {
-            case Verdict.Allow allow -> new VerdictSummary(masks ? VerdictAction.MASK : VerdictAction.ALLOW, null, null,
+            case Verdict.Allow allow -> new VerdictSummary(masks ? VerdictAction.MASK : VerdictAction.ALLOW,
+                    RuleRef.ids(allow.rules()), RuleRef.names(allow.rules()),
                     allow.warnings().isEmpty() ? null : String.join("; ", allow.warnings()));
             case Verdict.Deny deny -> new VerdictSummary(VerdictAction.DENY, deny.rule().map(RuleRef::id).orElse(null),
                     deny.rule().map(RuleRef::name).orElse(null), deny.message());

@@ -301,7 +301,7 @@ final class WriteScope {
             case Verdict.Allow allow -> {
                 List<String> warnings = new ArrayList<>(allow.warnings());
                 warnings.add(reason);
-                yield new Verdict.Allow(allow.logged(), warnings);
+                yield new Verdict.Allow(allow.rules(), allow.logged(), warnings);
             }
             case Verdict.Deny deny -> new Verdict.Deny(deny.rule(), deny.message() + " (" + reason + ")",
                     deny.statementIndex(), deny.logged());

@@ -43,16 +43,26 @@ record CompiledRule(
     }
 
     boolean activeFor(Identity identity, String target) {
-        if (!source.enabled()) {
-            return false;
-        }
-        if (!source.targets().isEmpty() && !source.targets().contains(target)) {
+        if (!onTarget(target)) {
             return false;
         }
         if (!source.appliesTo().isEmpty() && !source.appliesTo().matches(identity)) {
             return false;
         }
         return !source.exempt().matches(identity);
+    }
+
+    /** Enabled and configured for this target, whoever reads. */
+    boolean onTarget(String target) {
+        return source.enabled() && (source.targets().isEmpty() || source.targets().contains(target));
+    }
+
+    /**
+     * Masks this reader's recording although not this reader's results: the rule is on for the target,
+     * the reader is exempt or outside applies_to, and the rule keeps recordings masked.
+     */
+    boolean masksRecordOnlyFor(Identity identity, String target) {
+        return onTarget(target) && !activeFor(identity, target) && source.recordMode() == RecordMode.MASKED;
     }
 
     /** For table rules: does the rule name this column? */

@@ -91,6 +91,24 @@ public final class MaskingPolicy {
         return new SessionMasking(active, tokenKey, maxScanBytes, maxCopyLineBytes);
     }
 
+    /**
+     * What the recording of this identity's session masks on top of what the session's own rules masked
+     * for the client ({@link #forSession}): the rules the reader is not masked by (exempt, or outside
+     * applies_to) that keep recordings masked ({@code record: masked}, the default). The client's
+     * results are not touched by it; it is applied only to what is recorded.
+     */
+    public SessionMasking forRecording(Identity identity, String target) {
+        requireNonNull(identity, "identity is null");
+        requireNonNull(target, "target is null");
+        List<CompiledRule> recordOnly = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            if (rule.masksRecordOnlyFor(identity, target)) {
+                recordOnly.add(rule);
+            }
+        }
+        return new SessionMasking(recordOnly, tokenKey, maxScanBytes, maxCopyLineBytes);
+    }
+
     public int ruleCount() {
         return rules.size();
     }

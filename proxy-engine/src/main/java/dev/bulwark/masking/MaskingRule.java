@@ -38,6 +38,8 @@ import java.util.Map;
  * @param scope where detectors of a rule without table/column_name run (default computed)
  * @param strategy how to mask (default redact)
  * @param params strategy parameters
+ * @param record what recordings keep of the values when the reader was not masked by this rule
+ *     (null: {@link RecordMode#MASKED}; see {@link #recordMode()})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MaskingRule(
@@ -55,7 +57,8 @@ public record MaskingRule(
         List<String> patterns,
         DetectorScope scope,
         StrategyKind strategy,
-        Map<String, Object> params) {
+        Map<String, Object> params,
+        RecordMode record) {
 
     public MaskingRule {
         name = name == null ? id : name;
@@ -81,6 +84,20 @@ public record MaskingRule(
             throw new IllegalArgumentException(key + " has an empty entry");
         }
         return List.copyOf(list);
+    }
+
+    /** A rule as configured before {@code record} existed. */
+    public MaskingRule(String id, String name, Boolean enabled, List<String> targets, IdentitySelector appliesTo,
+                       IdentitySelector exempt, String schema, String table, String column, String columnName,
+                       List<DetectorKind> detectors, List<String> patterns, DetectorScope scope, StrategyKind strategy,
+                       Map<String, Object> params) {
+        this(id, name, enabled, targets, appliesTo, exempt, schema, table, column, columnName, detectors, patterns, scope,
+                strategy, params, null);
+    }
+
+    /** What recordings keep when the reader was not masked by this rule ({@code record}, default masked). */
+    public RecordMode recordMode() {
+        return record == null ? RecordMode.MASKED : record;
     }
 
     public boolean usesDetectors() {

@@ -39,13 +39,14 @@ public final class PolicyEngine {
         requireNonNull(rules, "rules is null");
         requireNonNull(unknownAction, "unknownAction is null");
         if (query.isEmpty()) {
-            return new Verdict.Allow(List.of(), List.of());
+            return Verdict.Allow.byDefault(List.of(), List.of());
         }
         if (query.singleStatementRequired() && query.size() > 1) {
             return new Verdict.Deny(Optional.empty(), "statement denied: a Parse message may hold only one statement"
                     + " (this one holds " + query.size() + ")", 1, List.of());
         }
         List<RuleRef> logged = new ArrayList<>();
+        List<RuleRef> allowedBy = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Verdict.Deny firstDeny = null;
         Verdict.Hold firstHold = null;
@@ -68,7 +69,10 @@ public final class PolicyEngine {
                         differentHolds = true;
                     }
                 }
-                case Verdict.Allow allow -> warnings.addAll(allow.warnings());
+                case Verdict.Allow allow -> {
+                    warnings.addAll(allow.warnings());
+                    addAll(allowedBy, allow.rules());
+                }
             }
         }
         if (firstDeny != null) {
@@ -82,7 +86,7 @@ public final class PolicyEngine {
             return new Verdict.Hold(firstHold.rule(), firstHold.approval(), firstHold.message(),
                     firstHold.statementIndex(), logged, warnings);
         }
-        return new Verdict.Allow(logged, warnings);
+        return new Verdict.Allow(allowedBy, logged, warnings);
     }
 
     private static Verdict decideStatement(StatementClassification statement, int index, Identity identity,
@@ -102,7 +106,7 @@ public final class PolicyEngine {
                     List<String> warnings = new ArrayList<>(allow.warnings());
                     warnings.add("prepared statement \"" + prepared.name() + "\" will be held for approval when executed"
                             + " (" + hold.message() + ")");
-                    yield new Verdict.Allow(logged, warnings);
+                    yield new Verdict.Allow(allow.rules(), logged, warnings);
                 }
                 default -> own;
             };
@@ -110,7 +114,9 @@ public final class PolicyEngine {
                 case Verdict.Allow ownAllow -> {
                     List<String> warnings = new ArrayList<>(allow.warnings());
                     warnings.addAll(ownAllow.warnings());
-                    yield new Verdict.Allow(logged, warnings);
+                    List<RuleRef> allowedBy = new ArrayList<>(ownAllow.rules());
+                    addAll(allowedBy, allow.rules());
+                    yield new Verdict.Allow(allowedBy, logged, warnings);
                 }
                 default -> own;
             };
@@ -131,7 +137,7 @@ public final class PolicyEngine {
                             ? List.of("allowed by rule \"" + rule.id() + "\" although Bulwark cannot tell what it does: "
                                     + String.join("; ", statement.unknownReasons()))
                             : List.of();
-                    return new Verdict.Allow(logged, warnings);
+                    return new Verdict.Allow(List.of(rule.ref()), logged, warnings);
                 }
                 case DENY -> {
                     String message = "statement denied by rule \"" + rule.id() + "\""
@@ -146,7 +152,7 @@ public final class PolicyEngine {
             }
         }
         if (!statement.isUnknown()) {
-            return new Verdict.Allow(logged, List.of());
+            return Verdict.Allow.byDefault(logged, List.of());
         }
         String reasons = String.join("; ", statement.unknownReasons());
         return switch (unknownAction.mode()) {
@@ -155,7 +161,7 @@ public final class PolicyEngine {
             case HOLD -> new Verdict.Hold(Optional.empty(), unknownAction.approval(),
                     "statement held for approval: Bulwark cannot tell what it does (" + reasons + ")", index, logged,
                     List.of());
-            case ALLOW -> new Verdict.Allow(logged,
+            case ALLOW -> Verdict.Allow.byDefault(logged,
                     List.of("allowed although Bulwark cannot tell what it does: " + reasons));
         };
     }

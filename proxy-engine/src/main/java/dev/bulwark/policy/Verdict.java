@@ -15,17 +15,34 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Hol
     /** LOG rules that matched (observe mode), in evaluation order, for the recording. */
     List<RuleRef> logged();
 
+    /** The rules that decided: the allowing rules, or the denying or holding one; empty when a default did. */
+    List<RuleRef> decidedBy();
+
     /**
      * Let it run.
      *
+     * @param rules the ALLOW rules that decided, in statement order, each once (a query of several
+     *        statements may be allowed by several); empty when no rule did (nothing matched and the
+     *        statement was read, unknown_action is allow, or the query is empty)
      * @param logged LOG rules that matched
      * @param warnings things to record about an allowed statement (for example that Bulwark could not
      *        read it and unknown_action is allow)
      */
-    record Allow(List<RuleRef> logged, List<String> warnings) implements Verdict {
+    record Allow(List<RuleRef> rules, List<RuleRef> logged, List<String> warnings) implements Verdict {
         public Allow {
+            rules = List.copyOf(rules);
             logged = List.copyOf(logged);
             warnings = List.copyOf(warnings);
+        }
+
+        @Override
+        public List<RuleRef> decidedBy() {
+            return rules;
+        }
+
+        /** Allowed with no rule deciding. */
+        static Allow byDefault(List<RuleRef> logged, List<String> warnings) {
+            return new Allow(List.of(), logged, warnings);
         }
     }
 
@@ -42,6 +59,11 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Hol
             requireNonNull(rule, "rule is null");
             requireNonNull(message, "message is null");
             logged = List.copyOf(logged);
+        }
+
+        @Override
+        public List<RuleRef> decidedBy() {
+            return rule.stream().toList();
         }
     }
 
@@ -63,6 +85,11 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Hol
             requireNonNull(message, "message is null");
             logged = List.copyOf(logged);
             warnings = List.copyOf(warnings);
+        }
+
+        @Override
+        public List<RuleRef> decidedBy() {
+            return rule.stream().toList();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.recording;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
@@ -40,8 +41,12 @@ public sealed interface FramePayload {
     /** The policy's decision on a statement. */
     enum Verdict { ALLOW, DENY, HOLD, LOG }
 
-    /** Where an approval stands. */
-    enum ApprovalState { ASKED, GRANTED, DENIED, EXPIRED }
+    /**
+     * Where an approval stands. WITHDRAWN: the client cancelled or went away (or the session was killed,
+     * or the engine stopped) while the statement waited; recordings before it was added say EXPIRED with
+     * a reason starting "withdrawn:".
+     */
+    enum ApprovalState { ASKED, GRANTED, DENIED, EXPIRED, WITHDRAWN }
 
     /** COPY FROM STDIN is IN (client to server), COPY TO STDOUT is OUT. */
     enum CopyDirection { IN, OUT }
@@ -166,16 +171,30 @@ public sealed interface FramePayload {
         }
     }
 
-    /** A result column: its name and type (as the caller renders it, e.g. "int4"). */
-    record Column(String name, String type) {
+    /**
+     * A result column: its name and type (as the caller renders it, e.g. "int4").
+     *
+     * @param maskedForRecord whether the recorded values of this column were masked for the record although
+     *     the reader saw them unmasked (a masking rule the reader is exempt from, {@code record: masked}):
+     *     the recording then differs from what the client saw. Written only when true, so the stored JSON
+     *     of other columns (and of recordings made before it existed) is unchanged.
+     */
+    record Column(String name, String type,
+                  @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean maskedForRecord) {
         public Column {
             requireNonNull(name, "name is null");
             requireNonNull(type, "type is null");
         }
+
+        /** A column recorded as the client saw it. */
+        public Column(String name, String type) {
+            this(name, type, false);
+        }
     }
 
     /**
-     * The result of a statement as the client saw it: rows after masking, capped by the recorder.
+     * The result of a statement as the client saw it: rows after masking, capped by the recorder; columns
+     * marked {@link Column#maskedForRecord} hold values masked for the record only.
      *
      * @param columns the columns (empty for statements without rows)
      * @param rows the first rows, values as text or null, at most {@code recording.max_result_rows} and

@@ -63,16 +63,27 @@ import java.util.concurrent.TimeUnit;
  *                                          &lt;-  AuthenticationSASL | MD5Password | CleartextPassword | Ok
  *     SASLInitialResponse / PasswordMessage -&gt;   (SCRAM-SHA-256 without channel binding)
  *                                          &lt;-  AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery
- *     [Query "SET ROLE r"                  -&gt;   &lt;- CommandComplete, ReadyForQuery]
  * </pre>
- * Errors from the server during login are logged for the operator and turned into a message for
+ * <p>A pooled service login's role is not set by a {@code SET ROLE} after login but by the StartupMessage's
+ * {@code role} parameter: PostgreSQL then checks it at login (a role the login cannot become fails the
+ * login) and makes it the session's default, so {@code RESET ROLE}, {@code RESET ALL} and
+ * {@code DISCARD ALL} come back to it instead of to the service login. The parameter is always sent
+ * ({@code none} without a pooled role): separate startup parameters are applied after the client's
+ * {@code options}, so a {@code -c role=...} there cannot pick another role.
+ *
+ * <p>Errors from the server during login are logged for the operator and turned into a message for
  * the client that names neither the credential nor the upstream user.
  */
 class UpstreamConnector { // not final: the relay's tests connect to an embedded channel instead
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
     private static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+    /** The GUC {@code role}; as a startup parameter it is checked at login and becomes the session's default role. */
+    static final String ROLE_PARAMETER = "role";
+    /** PostgreSQL's value of {@code role} for "no role set": the login's own privileges. */
+    private static final String NO_ROLE = "none";
     /** Startup parameters a client may not pass through: the engine sets them, or they change what a session is. */
-    private static final Set<String> RESERVED_PARAMETERS = Set.of("user", "database", "replication");
+    private static final Set<String> RESERVED_PARAMETERS = Set.of("user", "database", "replication", ROLE_PARAMETER,
+            "session_authorization");
     private static final Map<String, SslContext> CLIENT_CONTEXTS = new ConcurrentHashMap<>();
 
     private final int maxMessage;
@@ -120,7 +131,6 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
         private final String sessionId;
         private final List<ParameterStatus> parameters = new ArrayList<>();
         private boolean awaitingSslAnswer;
-        private boolean settingRole;
         private ScramClient scram;
         private int processId;
         private byte[] secretKey = new byte[0];
@@ -219,15 +229,23 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
         }
 
         private void startup(ChannelHandlerContext ctx) {
+            String role;
+            try {
+                role = startupRole(login);
+            } catch (IllegalArgumentException e) {
+                fail(ctx, e.getMessage(), null);
+                return;
+            }
             ctx.pipeline().addBefore(ctx.name(), "decoder", new BackendDecoder(maxMessage));
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("user", login.username());
             parameters.put("database", login.target().database());
             clientParameters.forEach((name, value) -> {
-                if (!RESERVED_PARAMETERS.contains(name) && !name.startsWith("_pq_.")) {
+                if (!RESERVED_PARAMETERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith("_pq_.")) {
                     parameters.put(name, value);
                 }
             });
+            parameters.put(ROLE_PARAMETER, role);
             ctx.writeAndFlush(FrontendCodec.encode(new StartupPacket.StartupMessage(3, 0, parameters), ctx.alloc()));
         }
 
@@ -247,7 +265,6 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
                     fail(ctx, null, null);
                 }
                 case BackendMessage.NoticeResponse n -> log.debug("session {}: notice at login: {}", sessionId, n.fields().get('M'));
-                case BackendMessage.CommandComplete c -> { } // SET ROLE
                 case BackendMessage.NegotiateProtocolVersion n -> { }
                 default -> fail(ctx, "unexpected message at login: " + message.getClass().getSimpleName(), null);
             }
@@ -315,12 +332,6 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
 
         private void ready(ChannelHandlerContext ctx, byte transactionStatus) {
             status = transactionStatus;
-            if (login.setRole() != null && !settingRole) {
-                settingRole = true;
-                String sql = "SET ROLE " + quoteIdentifier(login.setRole());
-                ctx.writeAndFlush(FrontendCodec.encode(new FrontendMessage.Query(sql), ctx.alloc()));
-                return;
-            }
             ctx.pipeline().remove(this);
             ctx.channel().config().setAutoRead(false);
             promise.trySuccess(new UpstreamConnection(ctx.channel(), parameters, processId, secretKey, status,
@@ -348,8 +359,20 @@ class UpstreamConnector { // not final: the relay's tests connect to an embedded
         }
     }
 
-    static String quoteIdentifier(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+    /**
+     * The {@code role} startup parameter: the pooled role, else {@code none}. A startup parameter's value
+     * is the role's name as is (not an SQL identifier, no quoting); a role really named "none" cannot be
+     * told apart from no role, so it is refused rather than silently dropped.
+     */
+    static String startupRole(UpstreamLogin login) {
+        String role = login.setRole();
+        if (role == null) {
+            return NO_ROLE;
+        }
+        if (role.equals(NO_ROLE) || role.isEmpty() || role.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("the role \"" + role.replace('\0', '?') + "\" cannot be set at login");
+        }
+        return role;
     }
 
     private static ByteBuf saslInitial(ByteBufAllocator alloc, String mechanism, byte[] data) {

@@ -6,7 +6,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How the engine logs in to a target for one session: the vaulted credential and, for a pooled
- * service login, the role to {@code SET ROLE} to afterwards. Holds a secret: never log it.
+ * service login, the role the session runs as ({@code setRole}; sent as the StartupMessage's
+ * {@code role} parameter, so it is the session's default role, see {@link UpstreamConnector}). Holds a
+ * secret: never log it.
  */
 public record UpstreamLogin(TargetConfig target, String username, String password, String setRole) {
     public UpstreamLogin {

@@ -246,7 +246,7 @@ class ApprovalServiceTest {
         ManagementException late = failure(service.decide(handle.id(), Decision.APPROVE, "ok", BOB));
         assertEquals(ErrorCode.CONFLICT, late.code());
         assertEquals("approval " + handle.id() + " is already withdrawn", late.getMessage());
-        assertEquals(List.of("ASKED", "EXPIRED"), frames.states());
+        assertEquals(List.of("ASKED", "WITHDRAWN"), frames.states());
         assertEquals("withdrawn: client cancelled", frames.frames.getLast().reason());
         assertEquals(ApprovalState.WITHDRAWN, ((Event.ApprovalChanged) events.getLast()).approval().state());
         assertEquals("withdrawn", storedRow(handle.id()).status());

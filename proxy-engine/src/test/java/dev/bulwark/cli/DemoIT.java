@@ -82,10 +82,12 @@ class DemoIT {
 
     @Test
     void theUpstreamCredentialIsNowhereAClientOrTheConfigCanSeeIt() throws Exception {
-        String password = demo.database().servicePassword();
-        assertFalse(Files.readString(dir.resolve("bulwark.yaml")).contains(password));
-        assertFalse(Files.readString(dir.resolve("vault.json")).contains(password));
-        assertFalse(demo.instructions().contains(password));
+        for (String login : dev.bulwark.demo.DemoDatabase.logins()) {
+            String password = demo.database().password(login);
+            assertFalse(Files.readString(dir.resolve("bulwark.yaml")).contains(password), login);
+            assertFalse(Files.readString(dir.resolve("vault.json")).contains(password), login);
+            assertFalse(demo.instructions().contains(password), login);
+        }
     }
 
     @Test

@@ -74,6 +74,9 @@ class FrameMappingTest {
         assertEquals(new FramePayload.Approval("a-1", ApprovalState.EXPIRED, null, null),
                 map(new dev.bulwark.recording.FramePayload.Approval("a-1",
                         dev.bulwark.recording.FramePayload.ApprovalState.EXPIRED, null, null)));
+        assertEquals(new FramePayload.Approval("a-1", ApprovalState.WITHDRAWN, null, null),
+                map(new dev.bulwark.recording.FramePayload.Approval("a-1",
+                        dev.bulwark.recording.FramePayload.ApprovalState.WITHDRAWN, null, "withdrawn: the client cancelled")));
     }
 
     @Test

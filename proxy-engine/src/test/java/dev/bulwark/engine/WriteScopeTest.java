@@ -108,7 +108,7 @@ class WriteScopeTest {
 
     @Test
     void theChosenVerdictNamesTheEstimate() {
-        Verdict allow = new Verdict.Allow(List.of(), List.of());
+        Verdict allow = new Verdict.Allow(List.of(), List.of(), List.of());
         Verdict hold = ifUnfiltered(ALICE, "UPDATE orders SET amount = 1 WHERE id > 0").orElseThrow();
         WriteScope.Measured all = new WriteScope.Measured(new WriteScope.Touch("public", "orders", "Update", 20000), 20000);
         assertEquals("an estimated 20,000 of 20,000 rows of public.orders (100%)", all.describe());

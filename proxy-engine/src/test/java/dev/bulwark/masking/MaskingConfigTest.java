@@ -29,6 +29,28 @@ class MaskingConfigTest {
     }
 
     @Test
+    void recordingsOfReadersARuleDoesNotMaskAreMaskedByItUnlessItSaysAsSeen() throws Exception {
+        MaskingPolicy policy = MaskingPolicy.compile(read("""
+                rules:
+                  - {id: card, exempt: {groups: [dba]}, table: customers, column: card_number, strategy: partial}
+                  - {id: phone, exempt: {groups: [dba]}, table: customers, column: phone, record: as_seen}
+                  - {id: ssn-for-analysts, applies_to: {groups: [analysts]}, table: customers, column: ssn, record: masked}
+                  - {id: off, enabled: false, table: customers, column: email}
+                  - {id: elsewhere, targets: [other], table: customers, column: city}
+                """), TestData.KEY);
+        assertTrue(policy.forSession(TestData.DBA, "shop").masksNothing(), "dba reads everything clear");
+        assertEquals(List.of("card", "ssn-for-analysts"), policy.forRecording(TestData.DBA, "shop").ruleIds(),
+                "its recording masks what the rules it is exempt from or outside of protect, except as_seen");
+        assertEquals(List.of("card", "phone", "ssn-for-analysts"), policy.forSession(TestData.ALICE, "shop").ruleIds());
+        assertTrue(policy.forRecording(TestData.ALICE, "shop").masksNothing(), "alice's results are already masked");
+        Exception bad = assertThrows(Exception.class, () -> read("""
+                rules:
+                  - {id: x, table: t, column: c, record: clear}
+                """));
+        assertTrue(bad.getMessage().contains("record must be masked or as_seen"), bad.getMessage());
+    }
+
+    @Test
     void demoRulesLoad() {
         MaskingConfig demo = MaskingConfig.demo();
         assertEquals(List.of("customers-email", "customers-card", "customers-phone", "customers-ssn", "computed-by-name",

@@ -49,6 +49,39 @@ final class PolicyEngineTest {
     }
 
     @Test
+    void anAllowedStatementNamesTheRuleThatAllowedIt() {
+        Rule allowReads = Rule.allow("allow-reads", kinds(StatementKind.READ));
+        Verdict.Allow allow = assertInstanceOf(Verdict.Allow.class, decide("SELECT 1", LOG_WRITES, allowReads, DENY_DDL));
+        assertEquals(List.of(allowReads.ref()), allow.rules());
+        assertEquals(List.of(allowReads.ref()), allow.decidedBy());
+        Verdict.Allow byDefault = assertInstanceOf(Verdict.Allow.class, decide("SELECT 1", DENY_DDL));
+        assertEquals(List.of(), byDefault.rules(), "no rule allowed it: nothing is named");
+        Verdict.Allow unknown = assertInstanceOf(Verdict.Allow.class, decide("DO $$ BEGIN END $$", UnknownAction.ALLOW_WITH_WARNING, DENY_DDL));
+        assertEquals(List.of(), unknown.rules(), "unknown_action, not a rule, allowed it");
+    }
+
+    @Test
+    void aQueryOfSeveralStatementsNamesEachAllowingRuleOnce() {
+        Rule allowReads = Rule.allow("allow-reads", kinds(StatementKind.READ));
+        Rule allowWrites = Rule.allow("allow-writes", kinds(StatementKind.WRITE));
+        Verdict.Allow allow = assertInstanceOf(Verdict.Allow.class,
+                decide("SELECT 1; INSERT INTO t VALUES (1); SELECT 2", allowReads, allowWrites));
+        assertEquals(List.of(allowReads.ref(), allowWrites.ref()), allow.rules());
+        assertEquals("allow-reads, allow-writes", RuleRef.ids(allow.rules()));
+        Verdict.Allow partly = assertInstanceOf(Verdict.Allow.class, decide("SELECT 1; INSERT INTO t VALUES (1)", allowReads));
+        assertEquals(List.of(allowReads.ref()), partly.rules(), "the INSERT was allowed by no rule");
+    }
+
+    @Test
+    void aPrepareNamesTheRulesThatAllowedItAndItsBody() {
+        Rule allowPrepare = Rule.allow("allow-prepare", verbs(Verb.PREPARE));
+        Rule allowReads = Rule.allow("allow-reads", kinds(StatementKind.READ));
+        Verdict.Allow allow = assertInstanceOf(Verdict.Allow.class,
+                decide("PREPARE p AS SELECT 1", allowPrepare, allowReads));
+        assertTrue(allow.rules().contains(allowReads.ref()), allow.rules().toString());
+    }
+
+    @Test
     void emptyQueriesAreAllowed() {
         assertInstanceOf(Verdict.Allow.class, decide(" ; -- nothing", Rule.deny("all", RuleMatch.ANYTHING, "no")));
     }

@@ -44,6 +44,27 @@ class FrameJsonTest {
     }
 
     @Test
+    void aColumnMaskedForTheRecordSaysSoAndOthersAreWrittenAsBefore() {
+        FramePayload.Result result = new FramePayload.Result(List.of(new FramePayload.Column("id", "int4"),
+                new FramePayload.Column("card_number", "text", true)), List.of(List.of("1", "************1111")), 1,
+                "SELECT 1", false, false);
+        String json = FrameJson.write(result);
+        assertEquals("{\"type\":\"result\",\"columns\":[{\"name\":\"id\",\"type\":\"int4\"},"
+                + "{\"name\":\"card_number\",\"type\":\"text\",\"masked_for_record\":true}],"
+                + "\"rows\":[[\"1\",\"************1111\"]],\"row_count\":1,\"command_tag\":\"SELECT 1\","
+                + "\"truncated\":false,\"suspended\":false}", json);
+        assertEquals(result, FrameJson.read(json));
+    }
+
+    @Test
+    void aWithdrawnApprovalHasItsOwnState() {
+        FramePayload.Approval withdrawn = new FramePayload.Approval("a-1", FramePayload.ApprovalState.WITHDRAWN, null,
+                "withdrawn: the client cancelled the statement");
+        assertEquals(withdrawn, FrameJson.read(FrameJson.write(withdrawn)));
+        assertTrue(FrameJson.write(withdrawn).contains("\"state\":\"WITHDRAWN\""));
+    }
+
+    @Test
     void unknownFieldsFromNewerEnginesAreIgnoredButUnknownTypesAreNot() {
         assertEquals(new FramePayload.Cancel("client"), FrameJson.read("{\"type\":\"cancel\",\"reason\":\"client\",\"later\":1}"));
         assertThrows(IllegalArgumentException.class, () -> FrameJson.read("{\"type\":\"teleport\"}"));

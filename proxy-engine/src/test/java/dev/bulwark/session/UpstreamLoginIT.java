@@ -56,6 +56,72 @@ class UpstreamLoginIT {
         }
     }
 
+    /**
+     * The pooled role is the session's startup default: PostgreSQL's own RESET ROLE, RESET ALL and
+     * DISCARD ALL come back to it, not to the service login (this engine has no policy: the server decides).
+     */
+    @Test
+    void resettingComesBackToTheGrantedRoleNotTheServiceLogin() throws Exception {
+        engine.gatekeeper.setRole("analyst");
+        try (Connection c = engine.connect("alice-token"); Statement s = c.createStatement()) {
+            for (String reset : java.util.List.of("RESET ROLE", "RESET ALL", "DISCARD ALL", "SET role TO DEFAULT")) {
+                s.execute(reset);
+                assertEquals("analyst", currentUser(s), reset);
+                assertEquals(TestPostgres.SCRAM_USER, scalar(s, "SELECT session_user"), reset);
+            }
+            // What the gateway refuses for such sessions is what really leaves the role: the server allows it here.
+            s.execute("SET ROLE NONE");
+            assertEquals(TestPostgres.SCRAM_USER, currentUser(s));
+            s.execute("RESET ROLE");
+            assertEquals("analyst", currentUser(s));
+            // The role setting outlives a change of session authorization (checked here, PostgreSQL 17).
+            s.execute("SET SESSION AUTHORIZATION DEFAULT");
+            assertEquals("analyst", currentUser(s));
+        }
+    }
+
+    /** A client's own startup options cannot choose another role: the engine's role parameter is applied after them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-c role=" + TestPostgres.SCRAM_USER, "-c role=none", "--role=" + TestPostgres.SCRAM_USER})
+    void aClientsStartupOptionsCannotPickTheRole(String options) throws Exception {
+        engine.gatekeeper.setRole("analyst");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("options", options);
+        try (Connection c = engine.connect("shop", "alice-token", p); Statement s = c.createStatement()) {
+            assertEquals("analyst", currentUser(s), options);
+            s.execute("RESET ROLE");
+            assertEquals("analyst", currentUser(s), options);
+        }
+    }
+
+    @Test
+    void withoutAPooledRoleTheClientsOptionsCannotSetOne() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("options", "-c role=analyst");
+        try (Connection c = engine.connect("shop", "alice-token", p); Statement s = c.createStatement()) {
+            assertEquals(TestPostgres.SCRAM_USER, currentUser(s));
+        }
+    }
+
+    @Test
+    void aPooledRoleTheLoginCannotBecomeFailsTheLogin() {
+        engine.gatekeeper.upstreamUser(TestPostgres.MD5_USER).setRole("analyst");
+        SQLException e = assertThrows(SQLException.class, () -> engine.connect("alice-token"));
+        assertEquals("08004", e.getSQLState());
+        assertFalse(e.getMessage().contains("analyst"), e.getMessage());
+    }
+
+    private static String currentUser(Statement s) throws SQLException {
+        return scalar(s, "SELECT current_user");
+    }
+
+    private static String scalar(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void wrongUpstreamPasswordGivesAClearErrorWithoutTheCredential() {
         engine.gatekeeper.upstreamUser("nobody_such_role");

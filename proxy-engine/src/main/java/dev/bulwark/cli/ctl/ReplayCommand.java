@@ -88,7 +88,14 @@ public final class ReplayCommand implements Callable<Integer> {
                 out.println(head + "result         " + result.commandTag() + " (" + result.rowCount() + " rows"
                         + (result.truncated() ? ", recording truncated" : "") + ")");
                 if (!result.columns().isEmpty()) {
-                    Table table = new Table(result.columns().stream().map(ResultColumn::name).toArray(String[]::new));
+                    // A column masked for the record only: the reader saw it clear, the recording keeps it masked.
+                    Table table = new Table(result.columns().stream()
+                            .map(column -> column.maskedInRecord() ? column.name() + " (masked in recording)" : column.name())
+                            .toArray(String[]::new));
+                    if (result.columns().stream().anyMatch(ResultColumn::maskedInRecord)) {
+                        out.println("         the reader saw the columns marked (masked in recording) unmasked;"
+                                + " the recording keeps them masked");
+                    }
                     List<List<String>> rows = result.rows();
                     for (List<String> row : rows.subList(0, Math.min(ROWS_SHOWN, rows.size()))) {
                         table.add(row.stream().map(value -> value == null ? "NULL" : Text.cut(value, 40)).toArray());
