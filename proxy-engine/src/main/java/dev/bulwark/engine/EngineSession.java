@@ -8,6 +8,9 @@ import dev.bulwark.approval.HeldStatement;
 import dev.bulwark.auth.Identity;
 import dev.bulwark.masking.CatalogResolver;
 import dev.bulwark.masking.CatalogSnapshot;
+import dev.bulwark.masking.CatalogTable;
+import dev.bulwark.masking.ComputedUse;
+import dev.bulwark.masking.MaskedAccess;
 import dev.bulwark.masking.CopyCommand;
 import dev.bulwark.masking.CopyDecision;
 import dev.bulwark.masking.ErrorSource;
@@ -15,6 +18,7 @@ import dev.bulwark.masking.MaskingException;
 import dev.bulwark.masking.ResultColumn;
 import dev.bulwark.masking.RowMasker;
 import dev.bulwark.masking.SessionMasking;
+import dev.bulwark.policy.ColumnUse;
 import dev.bulwark.policy.Operation;
 import dev.bulwark.policy.PolicyEngine;
 import dev.bulwark.policy.QueryClassification;
@@ -117,7 +121,10 @@ final class EngineSession implements SessionHooks {
                 }
                 yield toDecision(judged.verdict(), judged.summary(), statement, judged.query());
             }
-            case FUNCTION_CALL -> unknownAction.mode() == UnknownAction.Mode.ALLOW
+            case FUNCTION_CALL -> masking.limitsAccess()
+                    ? new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "fastpath function calls are not allowed while"
+                            + " columns are masked for you with access masked_only (Bulwark cannot tell what they read)", "masking")
+                    : unknownAction.mode() == UnknownAction.Mode.ALLOW
                     ? new Decision.Allow("fastpath function call allowed by unknown_action", null)
                     : new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                             "fastpath function calls are not allowed through the gateway (Bulwark cannot tell what they do)", null);
@@ -133,6 +140,29 @@ final class EngineSession implements SessionHooks {
         }
         Verdict verdict = PolicyEngine.decide(query, identity, target, services.rules().policy(), unknownAction);
         summary = summarize(query, verdict);
+        if (!(verdict instanceof Verdict.Deny) && masking.limitsAccess()) {
+            // access: masked_only: a statement that computes on a masked column is refused before it runs.
+            Summary judged = summary;
+            switch (checkAccess(query, Map.of(), false)) {
+                case MaskedAccess.Refused refused -> {
+                    return refuseAccess(refused, judged, statement, execute);
+                }
+                case MaskedAccess.NeedsCatalog needs -> {
+                    CompletableFuture<Decision> outcome = catalog.resolveRelationsNamed(needs.relations()).thenApply(found ->
+                            checkAccess(query, found, true) instanceof MaskedAccess.Refused refused
+                                    ? refuseAccess(refused, judged, statement, execute)
+                                    : decide(verdict, judged, statement, execute, query));
+                    return new Decision.Pending(outcome, List.of());
+                }
+                case MaskedAccess.Allowed allowed -> {
+                }
+            }
+        }
+        return decide(verdict, summary, statement, execute, query);
+    }
+
+    /** The decision once policy (and masked-only access) let the statement through to its verdict. */
+    private Decision decide(Verdict verdict, Summary summary, Statement statement, boolean execute, QueryClassification query) {
         if (!execute) {
             // A Parse runs nothing: Allow and Hold wait for the Execute, with what was judged now.
             prepared.put(statement.statementName(), new Judged(verdict, summary, query));
@@ -147,6 +177,49 @@ final class EngineSession implements SessionHooks {
             return checkCopyOut(query, statement.sql(), summary, decision);
         }
         return decision;
+    }
+
+    /** Judges the query under access: masked_only with what the catalog knows (plus {@code found}). */
+    private MaskedAccess checkAccess(QueryClassification query, Map<dev.bulwark.masking.TableName, List<CatalogTable>> found,
+            boolean catalogAsked) {
+        List<ComputedUse> uses = new ArrayList<>();
+        List<String> untraced = new ArrayList<>();
+        for (StatementClassification statement : query.statements()) {
+            untraced.addAll(statement.columnUses().untraced());
+            // Unknown functions, DO, CALL, dynamic SQL: they may read any column, in any way.
+            untraced.addAll(statement.unknownReasons());
+            for (ColumnUse use : statement.columnUses().uses()) {
+                if (use.use() == ColumnUse.Use.OTHER) {
+                    uses.add(new ComputedUse(maskingName(use.table()), use.column(), use.context()));
+                }
+            }
+            for (Operation operation : statement.operations()) {
+                if (operation.verb() == Verb.CREATE || operation.verb() == Verb.ALTER) {
+                    // Constraints, indexes, triggers, policies and rules on a table compute on its columns.
+                    for (dev.bulwark.policy.TableName table : operation.tables()) {
+                        if (!table.name().equals("*") && masking.limitsAccessOn(maskingName(table))) {
+                            uses.add(new ComputedUse(maskingName(table), ComputedUse.WHOLE_ROW, "CREATE or ALTER on the table"));
+                        }
+                    }
+                }
+            }
+        }
+        return masking.checkAccess(uses, untraced, name -> {
+            List<CatalogTable> fetched = found.get(name);
+            return fetched != null ? Optional.of(fetched) : catalog.cachedRelationsNamed(name);
+        }, catalogAsked);
+    }
+
+    private Decision refuseAccess(MaskedAccess.Refused refused, Summary summary, Statement statement, boolean execute) {
+        if (!execute) {
+            // An Execute of this name must not run what an earlier Parse of it was allowed to.
+            prepared.remove(statement.statementName());
+        }
+        return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, refused.message(), refused.ruleId(), summary);
+    }
+
+    private static dev.bulwark.masking.TableName maskingName(dev.bulwark.policy.TableName table) {
+        return new dev.bulwark.masking.TableName(table.schema(), table.name());
     }
 
     private Decision toDecision(Verdict verdict, Summary summary, Statement statement, QueryClassification query) {

@@ -38,6 +38,8 @@ import java.util.Map;
  * @param scope where detectors of a rule without table/column_name run (default computed)
  * @param strategy how to mask (default redact)
  * @param params strategy parameters
+ * @param access how the identities the rule masks for may use the column in statements (default any;
+ *     masked_only needs table + column)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MaskingRule(
@@ -55,8 +57,10 @@ public record MaskingRule(
         List<String> patterns,
         DetectorScope scope,
         StrategyKind strategy,
-        Map<String, Object> params) {
+        Map<String, Object> params,
+        ColumnAccess access) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public MaskingRule {
         name = name == null ? id : name;
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -70,6 +74,16 @@ public record MaskingRule(
         strategy = strategy == null ? StrategyKind.REDACT : strategy;
         // Map.copyOf rejects null values; YAML may produce them, validation reports them.
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        access = access == null ? ColumnAccess.ANY : access;
+    }
+
+    /** A rule with the default access (any). */
+    public MaskingRule(String id, String name, Boolean enabled, List<String> targets, IdentitySelector appliesTo,
+            IdentitySelector exempt, String schema, String table, String column, String columnName,
+            List<DetectorKind> detectors, List<String> patterns, DetectorScope scope, StrategyKind strategy,
+            Map<String, Object> params) {
+        this(id, name, enabled, targets, appliesTo, exempt, schema, table, column, columnName, detectors, patterns,
+                scope, strategy, params, null);
     }
 
     /** A null-free copy; YAML "- " with nothing after it gives a null entry. */

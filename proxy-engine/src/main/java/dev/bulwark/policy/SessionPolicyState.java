@@ -102,6 +102,7 @@ public final class SessionPolicyState {
         }
         List<Operation> operations = new ArrayList<>();
         Set<String> functions = new LinkedHashSet<>(statement.functions());
+        ColumnUses uses = statement.columnUses();
         for (Operation operation : statement.operations()) {
             List<StatementClassification> meanings = operation.verb() == Verb.EXECUTE ? view.get(operation.detail()) : null;
             if (meanings == null) {
@@ -111,10 +112,11 @@ public final class SessionPolicyState {
             for (StatementClassification meaning : meanings) {
                 operations.addAll(meaning.operations());
                 functions.addAll(meaning.functions());
+                uses = uses.plus(meaning.columnUses());
             }
         }
         return new StatementClassification(statement.text(), statement.normalizedText(), operations,
-                List.copyOf(functions), statement.prepared());
+                List.copyOf(functions), statement.prepared(), uses);
     }
 
     private static void apply(StatementClassification statement, Map<String, List<StatementClassification>> map) {
@@ -163,13 +165,15 @@ public final class SessionPolicyState {
     private static StatementClassification union(List<StatementClassification> statements) {
         List<Operation> operations = new ArrayList<>();
         Set<String> functions = new LinkedHashSet<>();
+        ColumnUses uses = ColumnUses.NONE;
         for (StatementClassification statement : statements) {
             operations.addAll(statement.operations());
             functions.addAll(statement.functions());
+            uses = uses.plus(statement.columnUses());
         }
         StatementClassification first = statements.get(0);
         return new StatementClassification(first.text(), first.normalizedText(), operations, List.copyOf(functions),
-                java.util.Optional.empty());
+                java.util.Optional.empty(), uses);
     }
 
     private static Map<String, List<StatementClassification>> copy(Map<String, List<StatementClassification>> map) {

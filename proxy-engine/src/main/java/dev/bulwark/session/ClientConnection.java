@@ -570,21 +570,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         }
         StatementGate.Decision decision = hooks.check(gateInfo(), statement);
         if (decision instanceof StatementGate.Decision.Pending pending) {
-            if (!pending.notices().isEmpty()) {
-                held = true; // a person decides: the live views show the session as held, with what it waits for
-                lastStatement = statement.sql().length() > 1000 ? statement.sql().substring(0, 1000) : statement.sql();
-                hooks.stateChanged();
-            }
-            for (String notice : pending.notices()) {
-                send(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()));
-                flushClient();
-            }
-            waitFor(pending.outcome().thenCompose(outcome -> outcome instanceof StatementGate.Decision.Pending
-                    ? CompletableFuture.failedFuture(new IllegalStateException("a pending decision resolved to pending"))
-                    : CompletableFuture.completedFuture(outcome)), statement);
+            await(pending, statement);
             return null;
         }
         return record(statement, decision);
+    }
+
+    /** Sends the pending decision's notices and waits for its outcome (which may be pending again). */
+    private void await(StatementGate.Decision.Pending pending, StatementGate.Statement statement) {
+        if (!pending.notices().isEmpty()) {
+            held = true; // a person decides: the live views show the session as held, with what it waits for
+            lastStatement = statement.sql().length() > 1000 ? statement.sql().substring(0, 1000) : statement.sql();
+            hooks.stateChanged();
+        }
+        for (String notice : pending.notices()) {
+            send(BackendCodec.encode(BackendMessage.NoticeResponse.of("00000", notice), client.alloc()));
+            flushClient();
+        }
+        waitFor(pending.outcome(), statement);
     }
 
     /**
@@ -638,6 +641,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
                 hooks.stateChanged();
             }
             if (phase != Phase.READY) {
+                return;
+            }
+            if (error == null && result instanceof StatementGate.Decision.Pending next) {
+                // One wait led to another (a catalog lookup, then an approval): wait again.
+                clientWaiting = true;
+                await(next, statement);
                 return;
             }
             if (error != null || result == null) {

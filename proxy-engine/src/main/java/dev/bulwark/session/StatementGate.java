@@ -77,7 +77,8 @@ public interface StatementGate {
 
         /**
          * Not known yet. The client gets {@code notices} at once (e.g. "waiting for approval"), then the
-         * session waits for {@code outcome}, which completes with Allow or Deny (never Pending).
+         * session waits for {@code outcome}, which completes with Allow, Deny, or another Pending (a catalog
+         * lookup, then an approval), waited for in turn.
          */
         record Pending(CompletableFuture<Decision> outcome, java.util.List<String> notices) implements Decision {}
     }
