@@ -9,7 +9,6 @@ import dev.bulwark.auth.Identity;
 import dev.bulwark.masking.CatalogResolver;
 import dev.bulwark.masking.CatalogSnapshot;
 import dev.bulwark.masking.CatalogTable;
-import dev.bulwark.masking.ComputedUse;
 import dev.bulwark.masking.MaskedAccess;
 import dev.bulwark.masking.CopyCommand;
 import dev.bulwark.masking.CopyDecision;
@@ -18,7 +17,6 @@ import dev.bulwark.masking.MaskingException;
 import dev.bulwark.masking.ResultColumn;
 import dev.bulwark.masking.RowMasker;
 import dev.bulwark.masking.SessionMasking;
-import dev.bulwark.policy.ColumnUse;
 import dev.bulwark.policy.Operation;
 import dev.bulwark.policy.PolicyEngine;
 import dev.bulwark.policy.QueryClassification;
@@ -182,29 +180,8 @@ final class EngineSession implements SessionHooks {
     /** Judges the query under access: masked_only with what the catalog knows (plus {@code found}). */
     private MaskedAccess checkAccess(QueryClassification query, Map<dev.bulwark.masking.TableName, List<CatalogTable>> found,
             boolean catalogAsked) {
-        List<ComputedUse> uses = new ArrayList<>();
-        List<String> untraced = new ArrayList<>();
-        for (StatementClassification statement : query.statements()) {
-            untraced.addAll(statement.columnUses().untraced());
-            // Unknown functions, DO, CALL, dynamic SQL: they may read any column, in any way.
-            untraced.addAll(statement.unknownReasons());
-            for (ColumnUse use : statement.columnUses().uses()) {
-                if (use.use() == ColumnUse.Use.OTHER) {
-                    uses.add(new ComputedUse(maskingName(use.table()), use.column(), use.context()));
-                }
-            }
-            for (Operation operation : statement.operations()) {
-                if (operation.verb() == Verb.CREATE || operation.verb() == Verb.ALTER) {
-                    // Constraints, indexes, triggers, policies and rules on a table compute on its columns.
-                    for (dev.bulwark.policy.TableName table : operation.tables()) {
-                        if (!table.name().equals("*") && masking.limitsAccessOn(maskingName(table))) {
-                            uses.add(new ComputedUse(maskingName(table), ComputedUse.WHOLE_ROW, "CREATE or ALTER on the table"));
-                        }
-                    }
-                }
-            }
-        }
-        return masking.checkAccess(uses, untraced, name -> {
+        StatementAccess.Facts facts = StatementAccess.facts(query, masking);
+        return masking.checkAccess(facts.uses(), facts.untraced(), name -> {
             List<CatalogTable> fetched = found.get(name);
             return fetched != null ? Optional.of(fetched) : catalog.cachedRelationsNamed(name);
         }, catalogAsked);
@@ -216,10 +193,6 @@ final class EngineSession implements SessionHooks {
             prepared.remove(statement.statementName());
         }
         return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, refused.message(), refused.ruleId(), summary);
-    }
-
-    private static dev.bulwark.masking.TableName maskingName(dev.bulwark.policy.TableName table) {
-        return new dev.bulwark.masking.TableName(table.schema(), table.name());
     }
 
     private Decision toDecision(Verdict verdict, Summary summary, Statement statement, QueryClassification query) {

@@ -15,6 +15,8 @@ import static java.util.Objects.requireNonNull;
 public record ComputedUse(TableName table, String column, String context) {
 
     public static final String WHOLE_ROW = "*";
+    /** The context of a read of a statistics view (pg_stats ...), whose samples are values of any column. */
+    public static final String STATISTICS = "statistics of column values";
 
     public ComputedUse {
         requireNonNull(table, "table is null");

@@ -103,6 +103,11 @@ public final class SessionMasking {
         }
         Set<TableName> missing = new java.util.LinkedHashSet<>();
         for (ComputedUse use : uses) {
+            if (use.context().equals(ComputedUse.STATISTICS)) {
+                return new MaskedAccess.Refused("statement refused: " + use.table() + " holds samples of column values"
+                        + " (most common values, histogram bounds), and columns are masked for you with access"
+                        + " masked_only (rule " + rules + ")", maskedOnly.get(0).id());
+            }
             for (CompiledRule rule : maskedOnly) {
                 if (use.wholeRow() ? rule.matchesTable(use.table()) : rule.matches(new ColumnName(use.table(), use.column()))) {
                     return refused(use, use.describe(), rule);

@@ -79,7 +79,8 @@ class DemoMaskedOnlyIT {
             new Refused("SELECT s.n FROM (SELECT card_number AS n FROM customers) s WHERE s.n > '4'", "customers.card_number",
                     "customers-card"),
             new Refused("SELECT id FROM masked_only_view WHERE contact LIKE 'a%'", "customers.email", "customers-email"),
-            new Refused("SELECT upper(card_up) FROM masked_only_view", "customers.card_number", "customers-card"),
+            // a view expression may read any column the view reads (the catalog cannot tell which): a customers rule
+            new Refused("SELECT upper(card_up) FROM masked_only_view", "masked_only_view.card_up", "customers-"),
             new Refused("SELECT email FROM customers UNION SELECT 'x'", "customers.email", "customers-email"),
             new Refused("INSERT INTO orders (customer_id, amount, status, placed_at) SELECT id, 1, email, now() FROM customers"
                     + " WHERE id = 1", "customers.email", "customers-email"),
@@ -91,6 +92,8 @@ class DemoMaskedOnlyIT {
             new Refused("SELECT c::text FROM customers c WHERE id = 1", "customers", "customers-"),
             new Refused("SELECT row(c.*) FROM customers c WHERE id = 1", "customers", "customers-"),
             new Refused("SELECT (c).email FROM customers c WHERE id = 1", "customers", "customers-"),
+            new Refused("SELECT attname, histogram_bounds FROM pg_stats WHERE tablename = 'customers'", "pg_stats",
+                    "customers-"),
             new Refused("EXPLAIN ANALYZE SELECT 1 FROM customers WHERE card_number LIKE '4927%'", "customers.card_number",
                     "customers-card"));
 
