@@ -340,7 +340,8 @@ final class ColumnUseReader {
                     projectStar(named, mode, derived, projection);
                 }
                 case AllColumns ignored -> projectStar(scope.sources, mode, derived, projection);
-                case Column column when itemMode != Mode.OTHER -> {
+                // col[1] is a Column to jsqlparser but a computed element to PostgreSQL (no table OID).
+                case Column column when itemMode != Mode.OTHER && column.getArrayConstructor() == null -> {
                     Resolved resolved = resolve(column, scope);
                     switch (itemMode) {
                         case TOP -> {
@@ -726,7 +727,11 @@ final class ColumnUseReader {
             return;
         }
         switch (node) {
-            case Column column -> record(resolve(column, scope), use, context);
+            case Column column -> {
+                record(resolve(column, scope), column.getArrayConstructor() == null ? use : Use.OTHER, context);
+                // A subscript is an expression of its own (it may hold a subquery).
+                walk(column.getArrayConstructor(), scope, ctes, Use.OTHER, context);
+            }
             case AllTableColumns star -> {
                 for (Source source : sourcesNamed(scope, qualifier(star.getTable()), star.getTable())) {
                     record(source.origins(ColumnUse.WHOLE_ROW), use, context);
@@ -792,7 +797,8 @@ final class ColumnUseReader {
     }
 
     private static boolean isColumnOrRow(Object expression) {
-        return expression instanceof Column || expression instanceof AllColumns;
+        return expression instanceof Column column && column.getArrayConstructor() == null
+                || expression instanceof AllColumns;
     }
 
     // ------------------------------------------------------------------ names
