@@ -192,16 +192,19 @@ class DemoMaskedOnlyIT {
         }
     }
 
-    @Test
-    void aStatementThatWaitsForTheCatalogAndThenForApprovalIsHeldAsBefore() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"simple", "extended"})
+    void aStatementThatWaitsForTheCatalogAndThenForApprovalIsHeldAsBefore(String mode) throws Exception {
+        String table = "ledger_" + mode;
         try (Connection dba = connect("dba", "simple"); Statement s = dba.createStatement()) {
-            s.execute("CREATE TABLE ledger (id int, amount int)");
-            s.execute("INSERT INTO ledger VALUES (1, 10)");
-            s.execute("GRANT SELECT, UPDATE ON ledger TO shop_analyst");
+            s.execute("CREATE TABLE " + table + " (id int, amount int)");
+            s.execute("INSERT INTO " + table + " VALUES (1, 10)");
+            s.execute("GRANT SELECT, UPDATE ON " + table + " TO shop_analyst");
         }
-        try (Connection alice = connect("alice", "extended"); Statement s = alice.createStatement()) {
-            // ledger is not in the catalog cache yet (new, and DDL cleared it): the check waits for the
-            // catalog, then the unfiltered UPDATE waits for a dba; the client's cancel withdraws it.
+        try (Connection alice = connect("alice", mode); Statement s = alice.createStatement()) {
+            // The table is not in the catalog cache (new, and DDL cleared it): the check waits for the
+            // catalog, then the unfiltered UPDATE waits for a dba (in the simple protocol one wait leads
+            // to the other); the client's cancel withdraws it.
             java.util.concurrent.CompletableFuture<Void> cancel = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
                     Thread.sleep(1500);
@@ -210,12 +213,12 @@ class DemoMaskedOnlyIT {
                     throw new IllegalStateException(e);
                 }
             });
-            SQLException e = assertThrows(SQLException.class, () -> s.execute("UPDATE ledger SET amount = amount + 1"));
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("UPDATE " + table + " SET amount = amount + 1"));
             cancel.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("57014", e.getSQLState(), e.getMessage());
             java.sql.SQLWarning notice = s.getWarnings();
             assertTrue(notice != null && notice.getMessage().contains("held for approval"), String.valueOf(notice));
-            try (ResultSet rs = s.executeQuery("SELECT amount FROM ledger")) {
+            try (ResultSet rs = s.executeQuery("SELECT amount FROM " + table)) {
                 assertTrue(rs.next());
                 assertEquals(10, rs.getInt(1), "nothing was updated");
             }
