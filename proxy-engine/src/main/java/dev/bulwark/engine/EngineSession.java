@@ -8,6 +8,8 @@ import dev.bulwark.approval.HeldStatement;
 import dev.bulwark.auth.Identity;
 import dev.bulwark.masking.CatalogResolver;
 import dev.bulwark.masking.CatalogSnapshot;
+import dev.bulwark.masking.CatalogTable;
+import dev.bulwark.masking.MaskedAccess;
 import dev.bulwark.masking.CopyCommand;
 import dev.bulwark.masking.CopyDecision;
 import dev.bulwark.masking.ErrorSource;
@@ -50,6 +52,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * What the engine does to one session: policy on every statement, masking of everything the client
@@ -165,7 +168,10 @@ final class EngineSession implements SessionHooks {
                 }
                 yield toDecision(judged.verdict(), judged.summary(), statement, judged.query(), null);
             }
-            case FUNCTION_CALL -> unknownAction.mode() == UnknownAction.Mode.ALLOW
+            case FUNCTION_CALL -> masking.limitsAccess()
+                    ? new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, "fastpath function calls are not allowed while"
+                            + " columns are masked for you with access masked_only (Bulwark cannot tell what they read)", "masking")
+                    : unknownAction.mode() == UnknownAction.Mode.ALLOW
                     ? new Decision.Allow("fastpath function call allowed by unknown_action", null)
                     : new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE,
                             "fastpath function calls are not allowed through the gateway (Bulwark cannot tell what they do)", null);
@@ -209,13 +215,48 @@ final class EngineSession implements SessionHooks {
         }
         RuleSet rules = services.rules().policy();
         Verdict verdict = PolicyEngine.decide(query, identity, target, rules, unknownAction);
-        // A filtered write that would be judged differently without its WHERE is estimated (WriteScope).
-        Optional<Verdict> ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
-                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction));
-        if (ifUnfiltered.isPresent()) {
-            return writeScope.decide(query, statement, verdict, ifUnfiltered.get(), chosen -> run(chosen, query, statement, executes));
+        return withAccess(query, verdict, summarize(query, verdict, executes), () -> {
+            // A filtered write that would be judged differently without its WHERE is estimated (WriteScope).
+            Optional<Verdict> ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                    q -> PolicyEngine.decide(q, identity, target, rules, unknownAction));
+            if (ifUnfiltered.isPresent()) {
+                return writeScope.decide(query, statement, verdict, ifUnfiltered.get(), chosen -> run(chosen, query, statement, executes));
+            }
+            return run(verdict, query, statement, executes);
+        });
+    }
+
+    /**
+     * access: masked_only: a statement that computes on a column masked for this identity is refused before
+     * it runs; otherwise {@code then} decides. When the catalog must be asked first (views, unqualified
+     * names), the decision is pending until it answers.
+     */
+    private Decision withAccess(QueryClassification query, Verdict verdict, Summary summary, Supplier<Decision> then) {
+        if (verdict instanceof Verdict.Deny || !masking.limitsAccess()) {
+            return then.get();
         }
-        return run(verdict, query, statement, executes);
+        return switch (checkAccess(query, Map.of(), false)) {
+            case MaskedAccess.Refused refused -> refuseAccess(refused, summary);
+            case MaskedAccess.NeedsCatalog needs -> new Decision.Pending(catalog.resolveRelationsNamed(needs.relations())
+                    .thenApply(found -> checkAccess(query, found, true) instanceof MaskedAccess.Refused refused
+                            ? refuseAccess(refused, summary)
+                            : then.get()), List.of());
+            case MaskedAccess.Allowed allowed -> then.get();
+        };
+    }
+
+    /** Judges the query under access: masked_only with what the catalog knows (plus {@code found}). */
+    private MaskedAccess checkAccess(QueryClassification query, Map<dev.bulwark.masking.TableName, List<CatalogTable>> found,
+            boolean catalogAsked) {
+        StatementAccess.Facts facts = StatementAccess.facts(query, masking);
+        return masking.checkAccess(facts.uses(), facts.untraced(), name -> {
+            List<CatalogTable> fetched = found.get(name);
+            return fetched != null ? Optional.of(fetched) : catalog.cachedRelationsNamed(name);
+        }, catalogAsked);
+    }
+
+    private static Decision refuseAccess(MaskedAccess.Refused refused, Summary summary) {
+        return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, refused.message(), refused.ruleId(), summary);
     }
 
     /** The decision for a verdict on a statement that runs now. */
@@ -253,11 +294,14 @@ final class EngineSession implements SessionHooks {
         if (verdict instanceof Verdict.Deny deny) {
             return new Decision.Deny(SqlState.INSUFFICIENT_PRIVILEGE, deny.message(), ruleId(deny.rule()), summary);
         }
-        // Whether the Executes must estimate the writes' scope (with their bind values): kept with the statement.
-        Verdict ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
-                q -> PolicyEngine.decide(q, identity, target, rules, unknownAction)).orElse(null);
-        return new Decision.Allow(null, summary, new Judged(verdict, summary, readsNames ? parsed : query, effects(parsed),
-                readsNames, ifUnfiltered));
+        Summary judgedSummary = summary;
+        return withAccess(query, verdict, judgedSummary, () -> {
+            // Whether the Executes must estimate the writes' scope (with their bind values): kept with the statement.
+            Verdict ifUnfiltered = writeScope.ifUnfiltered(query, verdict,
+                    q -> PolicyEngine.decide(q, identity, target, rules, unknownAction)).orElse(null);
+            return new Decision.Allow(null, judgedSummary, new Judged(verdict, judgedSummary, readsNames ? parsed : query,
+                    effects(parsed), readsNames, ifUnfiltered));
+        });
     }
 
     /** The SQLSTATE PostgreSQL answers for a prepared statement that does not exist. */

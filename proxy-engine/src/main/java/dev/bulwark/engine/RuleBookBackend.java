@@ -3,6 +3,8 @@ package dev.bulwark.engine;
 import dev.bulwark.auth.Identity;
 import dev.bulwark.config.TargetConfig;
 import dev.bulwark.management.ManagementBackend;
+import dev.bulwark.masking.MaskedAccess;
+import dev.bulwark.masking.SessionMasking;
 import dev.bulwark.model.Classification;
 import dev.bulwark.model.ManagementException;
 import dev.bulwark.model.MaskedColumn;
@@ -93,7 +95,17 @@ final class RuleBookBackend implements ManagementBackend.RulesBackend {
         List<MaskedColumn> masked = List.of();
         if (!(verdict instanceof Verdict.Deny)) {
             MaskingRuleFormat.Compiled masking = parts.rules().maskingRules();
-            masked = MaskingPreview.columns(query, masking.policy().forSession(identity, target), masking.config());
+            SessionMasking session = masking.policy().forSession(identity, target);
+            if (session.limitsAccess()) {
+                // access: masked_only, by name (no catalog here: a view over a masked column shows at run time).
+                StatementAccess.Facts facts = StatementAccess.facts(query, session);
+                if (session.checkAccess(facts.uses(), facts.untraced(), name -> Optional.empty(), false)
+                        instanceof MaskedAccess.Refused refused) {
+                    return new RuleTestResult(classification(query),
+                            new VerdictSummary(VerdictAction.DENY, refused.ruleId(), null, refused.message()), List.of());
+                }
+            }
+            masked = MaskingPreview.columns(query, session, masking.config());
         }
         return new RuleTestResult(classification(query), summary(verdict, !masked.isEmpty()), masked);
     }

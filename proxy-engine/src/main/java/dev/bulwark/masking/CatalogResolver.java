@@ -79,11 +79,18 @@ public final class CatalogResolver implements AutoCloseable {
             FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace""";
     private static final String REGCLASS = "SELECT pg_catalog.to_regclass(?)::pg_catalog.oid";
+    /** Every relation of a name, in any schema unless one is given (search_path is the client's, unknown here). */
+    private static final String NAMED = """
+            SELECT c.oid
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = ? AND (? = '' OR n.nspname = ?) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')""";
 
     private final Supplier<Connection> connections;
     private final Executor executor;
     private final Map<Integer, CatalogTable> byOid = new ConcurrentHashMap<>();
     private final Map<TableName, CatalogTable> byName = new ConcurrentHashMap<>();
+    /** Relations by the name SQL gave them (schema empty: every schema), for access: masked_only. */
+    private final Map<TableName, List<CatalogTable>> bySqlName = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final Object lock = new Object();
     private Connection connection; // guarded by lock
@@ -182,11 +189,80 @@ public final class CatalogResolver implements AutoCloseable {
         }, executor);
     }
 
+    /**
+     * Every relation (table, view, materialized view, foreign table) a name written in SQL may mean,
+     * when already looked up: in any schema when {@code name} is unqualified (the client's search_path is
+     * not known here), an empty list when there is none. Never blocks.
+     */
+    public Optional<List<CatalogTable>> cachedRelationsNamed(TableName name) {
+        return Optional.ofNullable(bySqlName.get(requireNonNull(name, "name is null")));
+    }
+
+    /**
+     * Looks the names up on the executor (see {@link #cachedRelationsNamed}), views traced as for
+     * {@link #resolve}. Always completes normally; a name that could not be looked up (the side
+     * connection failed) is absent from the map and not cached.
+     */
+    public CompletableFuture<Map<TableName, List<CatalogTable>>> resolveRelationsNamed(Set<TableName> names) {
+        Set<TableName> wanted = Set.copyOf(names);
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (lock) {
+                long startGeneration = generation.get();
+                Map<TableName, List<CatalogTable>> found = new HashMap<>();
+                try {
+                    Connection conn = connectionLocked();
+                    for (TableName name : wanted) {
+                        List<CatalogTable> cached = bySqlName.get(name);
+                        if (cached != null) {
+                            found.put(name, cached);
+                            continue;
+                        }
+                        Set<Integer> oids = new LinkedHashSet<>();
+                        try (PreparedStatement statement = conn.prepareStatement(NAMED)) {
+                            statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                            statement.setString(1, name.table());
+                            statement.setString(2, name.schema());
+                            statement.setString(3, name.schema());
+                            try (ResultSet rows = statement.executeQuery()) {
+                                while (rows.next()) {
+                                    oids.add((int) rows.getLong(1));
+                                }
+                            }
+                        }
+                        Set<Integer> missing = new HashSet<>(oids);
+                        missing.removeIf(byOid::containsKey);
+                        Map<Integer, CatalogTable> loaded = missing.isEmpty() ? Map.of() : loadLocked(missing);
+                        List<CatalogTable> tables = new ArrayList<>();
+                        for (int oid : oids) {
+                            CatalogTable table = loaded.containsKey(oid) ? loaded.get(oid) : byOid.get(oid);
+                            if (table == null) {
+                                tables = null; // not loaded (failure or dropped meanwhile): unknown, fail closed
+                                break;
+                            }
+                            tables.add(table);
+                        }
+                        if (tables == null) {
+                            continue;
+                        }
+                        found.put(name, List.copyOf(tables));
+                        if (generation.get() == startGeneration) {
+                            bySqlName.put(name, List.copyOf(tables));
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    failedLocked(e);
+                }
+                return found;
+            }
+        }, executor);
+    }
+
     /** Forgets everything (after DDL: OIDs are reused, columns renamed, views replaced). Never blocks. */
     public void invalidate() {
         generation.incrementAndGet();
         byOid.clear();
         byName.clear();
+        bySqlName.clear();
     }
 
     /** Closes the side connection; may block briefly. */

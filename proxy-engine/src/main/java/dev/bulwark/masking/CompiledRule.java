@@ -42,6 +42,11 @@ record CompiledRule(
         return source.id();
     }
 
+    /** A table rule whose identities may use the column only as it is (see {@link ColumnAccess#MASKED_ONLY}). */
+    boolean maskedOnly() {
+        return source.access() == ColumnAccess.MASKED_ONLY && table != null;
+    }
+
     boolean activeFor(Identity identity, String target) {
         if (!onTarget(target)) {
             return false;

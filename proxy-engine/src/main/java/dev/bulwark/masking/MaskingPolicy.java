@@ -128,6 +128,10 @@ public final class MaskingPolicy {
         if (hasTable && rule.table().isBlank()) {
             throw new IllegalArgumentException(where + ".table is empty");
         }
+        if (rule.access() == ColumnAccess.MASKED_ONLY && !hasTable) {
+            throw new IllegalArgumentException(where + ": access masked_only needs table + column"
+                    + " (it limits how statements may use a table's column)");
+        }
         boolean detects = rule.usesDetectors();
         if (!hasTable && !hasColumnName && !detects) {
             throw new IllegalArgumentException(where

@@ -40,6 +40,8 @@ import java.util.Map;
  * @param params strategy parameters
  * @param record what recordings keep of the values when the reader was not masked by this rule
  *     (null: {@link RecordMode#MASKED}; see {@link #recordMode()})
+ * @param access how the identities the rule masks for may use the column in statements (default any;
+ *     masked_only needs table + column)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MaskingRule(
@@ -58,8 +60,10 @@ public record MaskingRule(
         DetectorScope scope,
         StrategyKind strategy,
         Map<String, Object> params,
-        RecordMode record) {
+        RecordMode record,
+        ColumnAccess access) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public MaskingRule {
         name = name == null ? id : name;
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -73,6 +77,16 @@ public record MaskingRule(
         strategy = strategy == null ? StrategyKind.REDACT : strategy;
         // Map.copyOf rejects null values; YAML may produce them, validation reports them.
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        access = access == null ? ColumnAccess.ANY : access;
+    }
+
+    /** A rule with the defaults for what is recorded (masked) and for access (any). */
+    public MaskingRule(String id, String name, Boolean enabled, List<String> targets, IdentitySelector appliesTo,
+            IdentitySelector exempt, String schema, String table, String column, String columnName,
+            List<DetectorKind> detectors, List<String> patterns, DetectorScope scope, StrategyKind strategy,
+            Map<String, Object> params) {
+        this(id, name, enabled, targets, appliesTo, exempt, schema, table, column, columnName, detectors, patterns,
+                scope, strategy, params, null, null);
     }
 
     /** A null-free copy; YAML "- " with nothing after it gives a null entry. */
@@ -84,15 +98,6 @@ public record MaskingRule(
             throw new IllegalArgumentException(key + " has an empty entry");
         }
         return List.copyOf(list);
-    }
-
-    /** A rule as configured before {@code record} existed. */
-    public MaskingRule(String id, String name, Boolean enabled, List<String> targets, IdentitySelector appliesTo,
-                       IdentitySelector exempt, String schema, String table, String column, String columnName,
-                       List<DetectorKind> detectors, List<String> patterns, DetectorScope scope, StrategyKind strategy,
-                       Map<String, Object> params) {
-        this(id, name, enabled, targets, appliesTo, exempt, schema, table, column, columnName, detectors, patterns, scope,
-                strategy, params, null);
     }
 
     /** What recordings keep when the reader was not masked by this rule ({@code record}, default masked). */

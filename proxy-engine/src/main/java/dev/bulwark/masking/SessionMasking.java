@@ -33,6 +33,8 @@ public final class SessionMasking {
 
     private final List<CompiledRule> active;
     private final List<CompiledRule> tableWhole;
+    /** Table rules with access: masked_only. */
+    private final List<CompiledRule> maskedOnly;
     private final byte[] tokenKey;
     private final int maxScanBytes;
     private final int maxCopyLineBytes;
@@ -42,6 +44,7 @@ public final class SessionMasking {
     SessionMasking(List<CompiledRule> active, byte[] tokenKey, int maxScanBytes, int maxCopyLineBytes) {
         this.active = List.copyOf(active);
         this.tableWhole = rules(rule -> rule.kind() == CompiledRule.Kind.TABLE_WHOLE);
+        this.maskedOnly = rules(CompiledRule::maskedOnly);
         this.tokenKey = tokenKey;
         this.maxScanBytes = maxScanBytes;
         this.maxCopyLineBytes = maxCopyLineBytes;
@@ -56,6 +59,123 @@ public final class SessionMasking {
     /** The ids of the rules that apply, for recording. */
     public List<String> ruleIds() {
         return active.stream().map(CompiledRule::id).toList();
+    }
+
+    /**
+     * True when some rule with {@code access: masked_only} applies: the engine must then check each
+     * statement with {@link #checkAccess}. False costs the engine nothing per statement.
+     */
+    public boolean limitsAccess() {
+        return !maskedOnly.isEmpty();
+    }
+
+    /** True when a rule with {@code access: masked_only} names a column of this table (by name). */
+    public boolean limitsAccessOn(TableName table) {
+        requireNonNull(table, "table is null");
+        return maskedOnly.stream().anyMatch(rule -> rule.matchesTable(table));
+    }
+
+    /**
+     * Judges a statement under {@code access: masked_only}: refused when it computes on a column such a
+     * rule masks for this identity (directly, or through a view's column, a partition or a child table),
+     * or when the reader could not tell how it uses columns. Never blocks.
+     *
+     * @param uses the statement's uses other than plain projection, count and NULL test
+     * @param untraced why the reader could not trace some uses (then the statement is refused)
+     * @param relations what the catalog knows of a relation named in SQL: every relation of that name
+     *     (in any schema when unqualified); empty Optional when not looked up yet, an empty list when
+     *     there is none
+     * @param catalogAsked true once the catalog was asked: a relation still unknown is then refused
+     */
+    public MaskedAccess checkAccess(List<ComputedUse> uses, List<String> untraced,
+            java.util.function.Function<TableName, Optional<List<CatalogTable>>> relations, boolean catalogAsked) {
+        requireNonNull(uses, "uses is null");
+        requireNonNull(untraced, "untraced is null");
+        requireNonNull(relations, "relations is null");
+        if (maskedOnly.isEmpty()) {
+            return MaskedAccess.Allowed.INSTANCE;
+        }
+        String rules = maskedOnly.stream().map(rule -> "\"" + rule.id() + "\"").collect(java.util.stream.Collectors.joining(", "));
+        if (!untraced.isEmpty()) {
+            return new MaskedAccess.Refused("statement refused: columns are masked for you with access masked_only (rule "
+                    + rules + ") and Bulwark cannot tell how this statement uses them: " + untraced.get(0),
+                    maskedOnly.get(0).id());
+        }
+        Set<TableName> missing = new java.util.LinkedHashSet<>();
+        for (ComputedUse use : uses) {
+            if (use.context().equals(ComputedUse.STATISTICS)) {
+                return new MaskedAccess.Refused("statement refused: " + use.table() + " holds samples of column values"
+                        + " (most common values, histogram bounds), and columns are masked for you with access"
+                        + " masked_only (rule " + rules + ")", maskedOnly.get(0).id());
+            }
+            for (CompiledRule rule : maskedOnly) {
+                if (use.wholeRow() ? rule.matchesTable(use.table()) : rule.matches(new ColumnName(use.table(), use.column()))) {
+                    return refused(use, use.describe(), rule);
+                }
+            }
+            // Any relation may be a view over a masked column, a partition or child of a masked table, or
+            // (unqualified) another schema's relation of that name: the catalog says.
+            Optional<List<CatalogTable>> known = relations.apply(use.table());
+            if (known.isEmpty()) {
+                if (catalogAsked) {
+                    return new MaskedAccess.Refused("statement refused: columns are masked for you with access masked_only"
+                            + " (rule " + rules + ") and the catalog could not be read to tell whether " + use.table()
+                            + " shows them", maskedOnly.get(0).id());
+                }
+                missing.add(use.table());
+                continue;
+            }
+            if (known.get().isEmpty()) {
+                return new MaskedAccess.Refused("statement refused: relation " + use.table() + " is not in the catalog,"
+                        + " so Bulwark cannot tell whether " + use.describe() + " shows a column masked for you with"
+                        + " access masked_only (rule " + rules + ")", maskedOnly.get(0).id());
+            }
+            for (CatalogTable table : known.get()) {
+                List<CatalogColumn> columns = use.wholeRow() ? table.columns() : table.column(use.column()).stream().toList();
+                for (CatalogColumn column : columns) {
+                    MaskedAccess refused = checkSource(use, table, column);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+            }
+        }
+        return missing.isEmpty() ? MaskedAccess.Allowed.INSTANCE : new MaskedAccess.NeedsCatalog(missing);
+    }
+
+    private MaskedAccess checkSource(ComputedUse use, CatalogTable table, CatalogColumn column) {
+        String shown = "column " + table.name() + "." + column.name();
+        switch (column.source()) {
+            case ColumnSource.Base base -> {
+                for (CompiledRule rule : maskedOnly) {
+                    if (matches(rule, base)) {
+                        return refused(use, shown.equals("column " + base.column()) ? shown
+                                : shown + " (which is " + base.column() + ")", rule);
+                    }
+                }
+            }
+            case ColumnSource.Derived derived -> {
+                for (CompiledRule rule : maskedOnly) {
+                    for (ColumnName read : derived.readsFrom()) {
+                        if (rule.matches(read)) {
+                            return refused(use, shown + " (computed from " + read + ")", rule);
+                        }
+                    }
+                }
+            }
+            case ColumnSource.Unknown unknown -> {
+                return new MaskedAccess.Refused("statement refused: columns are masked for you with access masked_only"
+                        + " and Bulwark cannot trace " + shown + " to the columns it shows (" + unknown.reason() + ")",
+                        maskedOnly.get(0).id());
+            }
+        }
+        return null;
+    }
+
+    private static MaskedAccess.Refused refused(ComputedUse use, String what, CompiledRule rule) {
+        return new MaskedAccess.Refused("statement refused: " + what + " is masked for you by rule \"" + rule.id()
+                + "\" (access: masked_only); a statement may only select it as it is, count it or test it"
+                + " IS [NOT] NULL, and this one uses it in " + use.context(), rule.id());
     }
 
     /** True when some table rule (whole value or detectors) applies to a column of this table. */

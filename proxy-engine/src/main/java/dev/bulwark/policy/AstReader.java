@@ -114,7 +114,7 @@ final class AstReader {
      * Names jsqlparser reads as columns but PostgreSQL reads as values: a WHERE made of them alone does not
      * filter rows.
      */
-    private static final Set<String> VALUE_KEYWORDS = Set.of(
+    static final Set<String> VALUE_KEYWORDS = Set.of(
             "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp", "current_user",
             "current_role", "session_user", "user", "current_catalog", "current_schema", "system_user", "true",
             "false", "null", "default");
@@ -126,7 +126,7 @@ final class AstReader {
             return walkableFields(type);
         }
     };
-    private static final int MAX_WALK_DEPTH = 400;
+    static final int MAX_WALK_DEPTH = 400;
     /** Statements longer than this are not parsed (and so are unknown). */
     static final int MAX_PARSE_CHARS = 1_000_000;
     /** jsqlparser retries a failed parse with backtracking only for modest nesting, as its own utility does. */
@@ -229,6 +229,8 @@ final class AstReader {
         final Set<TableName> ddlTargets = new LinkedHashSet<>();
         final Set<String> functions = new LinkedHashSet<>();
         final List<String> unknown = new ArrayList<>();
+        /** How the statement uses columns (for masking's access: masked_only). */
+        ColumnUses columnUses = ColumnUses.NONE;
     }
 
     /**
@@ -237,8 +239,17 @@ final class AstReader {
      * @param ddl whether tables named outside any query are the DDL statement's targets (CREATE, ALTER)
      */
     Findings walk(Statement statement, boolean ddl) {
+        return walk(statement, ddl, true);
+    }
+
+    /**
+     * @param result whether the statement's select list is its result (false for the arguments of EXECUTE,
+     *     CALL or COPY's WHERE read as a SELECT: those values are passed on, not shown)
+     */
+    Findings walk(Statement statement, boolean ddl, boolean result) {
         Walker walker = new Walker(ddl);
         walker.visit(statement, 0);
+        walker.findings.columnUses = ColumnUseReader.read(statement, result, ddl, walker.findings.ddlTargets);
         return walker.findings;
     }
 
@@ -705,6 +716,11 @@ final class AstReader {
         return size == 1 ? TableName.unqualified(parts.get(0)) : new TableName(parts.get(size - 2), parts.get(size - 1));
     }
 
+    /** The relation a FROM item or target names, as PostgreSQL folds it; null when it names none. */
+    static TableName relationName(Table table) {
+        return tableName(table);
+    }
+
     private static TableName tableName(Table table) {
         String name = table.getName();
         if (name == null || name.isEmpty()) {
@@ -722,7 +738,12 @@ final class AstReader {
         return SqlLexer.truncateIdentifier(SqlLexer.asciiLowerCase(raw));
     }
 
-    private static boolean isJsqlNode(Class<?> type) {
+    /** The fields of a jsqlparser node that the walks follow (see {@link #skipped}). */
+    static List<Field> fields(Class<?> type) {
+        return FIELDS.get(type);
+    }
+
+    static boolean isJsqlNode(Class<?> type) {
         String name = type.getName();
         return name.startsWith("net.sf.jsqlparser.") && !name.startsWith("net.sf.jsqlparser.parser.")
                 && !type.isEnum();

@@ -267,6 +267,7 @@ public final class SessionPolicyState {
         }
         List<Operation> operations = new ArrayList<>();
         Set<String> functions = new LinkedHashSet<>(statement.functions());
+        ColumnUses uses = statement.columnUses();
         for (Operation operation : statement.operations()) {
             switch (operation.verb()) {
                 case EXECUTE -> {
@@ -276,6 +277,7 @@ public final class SessionPolicyState {
                     } else {
                         operations.addAll(meaning.operations());
                         functions.addAll(meaning.functions());
+                        uses = uses.plus(meaning.columnUses());
                     }
                 }
                 case FETCH -> {
@@ -283,13 +285,14 @@ public final class SessionPolicyState {
                     for (StatementClassification meaning : names.unexecutedPortals(operation.detail())) {
                         operations.addAll(meaning.operations());
                         functions.addAll(meaning.functions());
+                        uses = uses.plus(meaning.columnUses());
                     }
                 }
                 default -> operations.add(operation);
             }
         }
         return new StatementClassification(statement.text(), statement.normalizedText(), operations,
-                List.copyOf(functions), statement.prepared());
+                List.copyOf(functions), statement.prepared(), uses);
     }
 
     /** Several statements (a Parse text PostgreSQL will refuse, kept for completeness) read as one. */
@@ -302,12 +305,14 @@ public final class SessionPolicyState {
         }
         List<Operation> operations = new ArrayList<>();
         Set<String> functions = new LinkedHashSet<>();
+        ColumnUses uses = ColumnUses.NONE;
         for (StatementClassification statement : query.statements()) {
             operations.addAll(statement.operations());
             functions.addAll(statement.functions());
+            uses = uses.plus(statement.columnUses());
         }
         StatementClassification first = query.statements().get(0);
         return new StatementClassification(first.text(), first.normalizedText(), operations, List.copyOf(functions),
-                Optional.empty());
+                Optional.empty(), uses);
     }
 }

@@ -19,13 +19,16 @@ import static java.util.Objects.requireNonNull;
  *        {@code lower} both read {@code lower}), in order of appearance, no repeats
  * @param prepared for {@code PREPARE name AS ...}: the name and the classification of the statement
  *        prepared (which this statement does not run)
+ * @param columnUses how the statement (with what it nests: EXPLAIN, DECLARE, PREPARE's body) uses
+ *        columns, for masking's {@code access: masked_only}; untraced where the reader could not tell
  */
 public record StatementClassification(
         String text,
         String normalizedText,
         List<Operation> operations,
         List<String> functions,
-        Optional<Prepared> prepared) {
+        Optional<Prepared> prepared,
+        ColumnUses columnUses) {
 
     public StatementClassification {
         requireNonNull(text, "text is null");
@@ -36,12 +39,20 @@ public record StatementClassification(
         }
         functions = List.copyOf(requireNonNull(functions, "functions is null"));
         requireNonNull(prepared, "prepared is null");
+        requireNonNull(columnUses, "columnUses is null");
+    }
+
+    /** Without column facts: a check that needs them fails closed on such a classification. */
+    public StatementClassification(String text, String normalizedText, List<Operation> operations,
+            List<String> functions, Optional<Prepared> prepared) {
+        this(text, normalizedText, operations, functions, prepared,
+                ColumnUses.untraced("the statement's column uses were not read"));
     }
 
     /** A statement Bulwark cannot read at all. */
     static StatementClassification unknown(String text, String normalizedText, String reason) {
         return new StatementClassification(text, normalizedText, List.of(Operation.unknown(reason)), List.of(),
-                Optional.empty());
+                Optional.empty(), ColumnUses.untraced(reason));
     }
 
     /** The most severe kind among the operations. */

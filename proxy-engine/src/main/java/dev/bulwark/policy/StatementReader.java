@@ -184,6 +184,7 @@ final class StatementReader {
         Builder builder = new Builder();
         if (depth > MAX_NESTING) {
             builder.add(Operation.unknown("statements nest too deeply"));
+            builder.uses(ColumnUses.untraced("statements nest too deeply"));
         } else {
             try {
                 route(tokens, builder, context, depth);
@@ -191,6 +192,7 @@ final class StatementReader {
                 // A bug in a reader must not let the statement through unread.
                 builder.add(Operation.unknown("Bulwark could not read the statement (" + e.getClass().getSimpleName()
                         + ")"));
+                builder.uses(ColumnUses.untraced("Bulwark could not read the statement"));
             }
         }
         return builder.build(text, normalized);
@@ -712,6 +714,8 @@ final class StatementReader {
         }
         StatementClassification body = classify(cursor.rest(), context, depth + 1);
         builder.add(new Operation(Verb.PREPARE, List.of(), false, name.value()));
+        // Judged when prepared: the body's uses are this statement's (EXECUTE then runs only what passed).
+        builder.uses(body.columnUses());
         builder.prepared = Optional.of(new Prepared(name.value(), body));
     }
 
@@ -776,7 +780,9 @@ final class StatementReader {
             return;
         }
         builder.add(new Operation(Verb.DECLARE_CURSOR, List.of(), false, cursorName(tokens.get(0))));
-        builder.addAll(classify(tokens.subList(forWord + 1, tokens.size()), context, depth + 1).operations());
+        StatementClassification query = classify(tokens.subList(forWord + 1, tokens.size()), context, depth + 1);
+        builder.addAll(query.operations());
+        builder.uses(query.columnUses());
     }
 
     /**
@@ -820,6 +826,7 @@ final class StatementReader {
         if (query != null) {
             builder.addAll(query.operations());
             query.functions().forEach(builder::function);
+            builder.uses(query.columnUses());
         }
         if (cursor.acceptWord("program")) {
             builder.add(Operation.of(Verb.PROGRAM_EXECUTE));
@@ -886,6 +893,8 @@ final class StatementReader {
         }
         StatementClassification inner = classify(cursor.rest(), context, depth + 1);
         builder.add(Operation.of(Verb.EXPLAIN, inner.tables()));
+        // Even without ANALYZE, a plan's row estimates answer questions about values: judged as the statement.
+        builder.uses(inner.columnUses());
         inner.functions().forEach(builder::function);
         if (analyze) {
             builder.addAll(inner.operations());
@@ -989,6 +998,7 @@ final class StatementReader {
         Canonical canonical = Canonical.of(expressions, catalog);
         if (canonical.problem().isPresent()) {
             builder.add(Operation.unknown(canonical.problem().get()));
+            builder.uses(ColumnUses.untraced(canonical.problem().get()));
             return;
         }
         AstReader.Parsed parsed = ast.parse("SELECT " + canonical.text(), nesting(expressions));
@@ -998,9 +1008,11 @@ final class StatementReader {
                     context.cacheable = false;
                 }
                 builder.add(Operation.unknown("cannot read the expressions: " + failure.reason()));
+                builder.uses(ColumnUses.untraced("cannot read the expressions: " + failure.reason()));
             }
             case AstReader.Success success -> {
-                AstReader.Findings findings = ast.walk(success.statement(), false);
+                AstReader.Findings findings = ast.walk(success.statement(), false, false);
+                builder.uses(findings.columnUses);
                 if (!findings.reads.isEmpty()) {
                     builder.add(Operation.of(Verb.SELECT, List.copyOf(findings.reads)));
                 }
@@ -1061,6 +1073,7 @@ final class StatementReader {
                     return;
                 }
                 AstReader.Findings findings = ast.walk(success.statement(), false);
+                builder.uses(findings.columnUses);
                 if (family == Family.QUERY) {
                     builder.add(Operation.of(Verb.SELECT, List.copyOf(findings.reads)));
                     addFindings(findings, builder);
@@ -1083,6 +1096,7 @@ final class StatementReader {
                 : ast.parse(canonical.text(), nesting(tokens));
         if (parsed instanceof AstReader.Success success && family.accepts(success.statement(), false)) {
             AstReader.Findings findings = ast.walk(success.statement(), true);
+            builder.uses(findings.columnUses);
             Set<TableName> names = new LinkedHashSet<>(lexedNames);
             names.addAll(findings.ddlTargets);
             builder.add(Operation.of(verb, List.copyOf(names)));
@@ -1101,6 +1115,7 @@ final class StatementReader {
                     : "the parser read it as a different kind of statement";
             builder.add(Operation.unknown("this " + verb.name() + " may evaluate expressions Bulwark cannot read ("
                     + reason + ")"));
+            builder.uses(ColumnUses.untraced("this " + verb.name() + " may evaluate expressions Bulwark cannot read"));
         }
     }
 
@@ -1133,6 +1148,7 @@ final class StatementReader {
         }
         builder.add(new Operation(verb, target, missingWhere, ""));
         builder.add(Operation.unknown("Bulwark cannot read this statement fully: " + reason));
+        builder.uses(ColumnUses.untraced("Bulwark cannot read this statement fully: " + reason));
     }
 
     private static void addFindings(AstReader.Findings findings, Builder builder) {
@@ -1265,6 +1281,11 @@ final class StatementReader {
         private final Map<String, Operation> operations = new LinkedHashMap<>();
         private final Set<String> functions = new LinkedHashSet<>();
         Optional<Prepared> prepared = Optional.empty();
+        private ColumnUses uses = ColumnUses.NONE;
+
+        void uses(ColumnUses added) {
+            uses = uses.plus(added);
+        }
 
         void add(Operation operation) {
             String key = operation.verb() + "\u0000" + operation.missingWhere() + "\u0000" + operation.detail();
@@ -1312,7 +1333,7 @@ final class StatementReader {
                         + " (search_path, client_encoding ...), which Bulwark cannot see"));
             }
             return new StatementClassification(text, normalized, List.copyOf(operations.values()),
-                    List.copyOf(functions), prepared);
+                    List.copyOf(functions), prepared, uses);
         }
     }
 

@@ -177,7 +177,8 @@ public interface StatementGate {
         /**
          * Not known yet. The client gets {@code notices} at once (e.g. "waiting for approval"), then the
          * session waits for {@code outcome}, which completes with Allow, Deny, or another Pending (a second
-         * wait, e.g. a write-scope estimate that ends in a hold for approval: its notices go out when it comes).
+         * wait, e.g. a write-scope estimate or a catalog lookup that ends in a hold for approval: its notices go
+         * out when it comes).
          */
         record Pending(CompletableFuture<Decision> outcome, java.util.List<String> notices) implements Decision {}
     }

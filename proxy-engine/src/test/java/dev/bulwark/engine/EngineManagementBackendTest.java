@@ -116,11 +116,19 @@ class EngineManagementBackendTest {
 
     @Test
     void columnsAreReadThroughAliasesJoinsAndExpressions() throws Exception {
-        RuleTestResult result = test("SELECT c.id, c.email AS contact, upper(phone) AS phone, o.amount "
+        // upper(city), not upper(phone): the demo's alice may not compute on phone (access: masked_only, below).
+        RuleTestResult result = test("SELECT c.id, c.email AS contact, upper(city) AS phone, o.amount "
                 + "FROM public.customers c JOIN orders o ON o.customer_id = c.id", "alice", "analysts");
         assertEquals(List.of(
                 new MaskedColumn("public.customers", "contact", "customers-email", "partial"),
                 new MaskedColumn(null, "phone", "computed-by-name", "redact")), result.maskedColumns());
+
+        RuleTestResult refused = test("SELECT c.id, upper(phone) AS phone FROM public.customers c", "alice", "analysts");
+        assertEquals(VerdictAction.DENY, refused.verdict().action());
+        assertEquals("customers-phone", refused.verdict().ruleId());
+        assertTrue(refused.verdict().message().contains("column public.customers.phone is masked for you by rule"),
+                refused.verdict().message());
+        assertTrue(refused.maskedColumns().isEmpty());
 
         RuleTestResult computed = test("SELECT lower(full_name) FROM customers", "alice", "analysts");
         assertEquals(List.of(new MaskedColumn(null, "lower", "computed-detectors", "redact (detected values)")),

@@ -37,7 +37,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NOT_CAUGHT lists transformations masking cannot see, because the result no longer looks like the
  * value: a prefix, a reversal, base64, a rewritten separator. Those need a fail-closed choice
  * upstream of masking (the statement policy denying expressions over protected columns); the test
- * pins that they indeed get through, so this documentation stays true.
+ * pins that they indeed get through masking, so this documentation stays true.
+ *
+ * <p>That choice is {@code access: masked_only} (the demo's rules have it): {@link #maskedOnly()} runs
+ * every case, and more, through the engine's SQL reader and {@link SessionMasking#checkAccess} with the
+ * real catalog. Whatever computes on a protected column (every DETECTOR, NAME_PATTERN and NOT_CAUGHT
+ * case, GROUP BY, RETURNING, the WHERE oracles) is refused before it runs; plain selects are not.
  */
 class LeakCorpusTest {
 
@@ -94,6 +99,36 @@ class LeakCorpusTest {
                     Defense.NOT_CAUGHT, "YWxpY2VAZXhhbXBsZS5jb20="),
             new Case("separator rewritten", "SELECT replace(email, '@', ' at ') FROM customers WHERE id = 1",
                     Defense.NOT_CAUGHT, "alice at example.com"));
+
+    /** Refused under access: masked_only although masking alone would mask them (or they show no value). */
+    static final List<Case> MASKED_ONLY_MORE = List.of(
+            new Case("LIKE oracle", "SELECT id FROM customers WHERE card_number LIKE '4%'", Defense.REFUSED),
+            new Case("LIKE oracle counted", "SELECT count(*) FROM customers WHERE email LIKE 'a%'", Defense.REFUSED),
+            new Case("arithmetic on a cast", "SELECT card_number::numeric + 1 FROM customers", Defense.REFUSED),
+            new Case("halves", "SELECT substr(card_number, 1, 8), substr(card_number, 9) FROM customers", Defense.REFUSED),
+            new Case("error text of a cast", "SELECT replace(ssn, '-', '')::boolean FROM customers", Defense.REFUSED),
+            new Case("hex", "SELECT encode(convert_to(email, 'UTF8'), 'hex') FROM customers", Defense.REFUSED),
+            new Case("cast error message", "SELECT email::int FROM customers", Defense.REFUSED),
+            new Case("notification payload", "SELECT pg_notify('leak', email || ' ' || card_number) FROM customers",
+                    Defense.REFUSED),
+            new Case("DO block", "DO $$ BEGIN RAISE EXCEPTION 'bad %', (SELECT card_number FROM customers LIMIT 1); END $$",
+                    Defense.REFUSED),
+            new Case("view column computed on", "SELECT id FROM customer_contacts WHERE contact LIKE 'a%'", Defense.REFUSED),
+            new Case("view expression filtered", "SELECT id FROM customer_contacts WHERE email_lower = 'x'", Defense.REFUSED),
+            new Case("view of a view computed on", "SELECT lower(c2) FROM contacts_of_contacts", Defense.REFUSED),
+            new Case("whole row of a view", "SELECT to_json(v) FROM customer_contacts v", Defense.REFUSED),
+            new Case("join on the column", "SELECT a.id FROM customers a JOIN customers b ON a.email = b.email",
+                    Defense.REFUSED),
+            new Case("ORDER BY", "SELECT id FROM customers ORDER BY card_number", Defense.REFUSED),
+            new Case("window", "SELECT id, rank() OVER (ORDER BY ssn) FROM customers", Defense.REFUSED),
+            new Case("renamed in a CTE", "WITH x AS (SELECT email AS e FROM customers) SELECT replace(e, '@', '') FROM x",
+                    Defense.REFUSED),
+            new Case("copied by INSERT", "INSERT INTO customers (full_name, email) SELECT email, email || 'x' FROM customers",
+                    Defense.REFUSED),
+            new Case("plain count", "SELECT count(email), count(*) FROM customers WHERE phone IS NOT NULL",
+                    Defense.COLUMN_RULE),
+            new Case("plain through a view", "SELECT contact, email_lower FROM customer_contacts WHERE id = 1", Defense.COLUMN_RULE),
+            new Case("other table computed on", "SELECT id FROM orders WHERE customer_id > 1", Defense.COLUMN_RULE));
 
     private static TestPostgres pg;
     private static CatalogResolver catalog;
@@ -180,6 +215,51 @@ class LeakCorpusTest {
                     assertInstanceOf(CopyDecision.CannotMaskExactly.class,
                             ALICE.copyQuery(query, Optional.of(Set.of(new TableName("", "customers")))));
                 }));
+    }
+
+    @TestFactory
+    List<DynamicTest> maskedOnly() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Case> cases = new ArrayList<>(SELECTS);
+        cases.addAll(MASKED_ONLY_MORE);
+        for (Case c : cases) {
+            boolean refused = c.defense() != Defense.COLUMN_RULE || Set.of("distinct/group by", "returning").contains(c.name());
+            tests.add(DynamicTest.dynamicTest(c.name() + (refused ? " (refused)" : " (allowed, masked)"), () -> {
+                MaskedAccess access = access(c.sql());
+                if (refused) {
+                    MaskedAccess.Refused refusal = assertInstanceOf(MaskedAccess.Refused.class, access, c.sql());
+                    assertTrue(refusal.message().contains("masked_only"), refusal.message());
+                    assertTrue(refusal.ruleId().startsWith("customers-"), refusal.ruleId());
+                } else {
+                    assertInstanceOf(MaskedAccess.Allowed.class, access, c.sql());
+                }
+            }));
+        }
+        return tests;
+    }
+
+    private static final dev.bulwark.policy.StatementClassifier CLASSIFIER = new dev.bulwark.policy.StatementClassifier();
+
+    /** The engine's access check: the SQL reader's column uses, judged with the real catalog. */
+    private static MaskedAccess access(String sql) throws Exception {
+        List<ComputedUse> uses = new ArrayList<>();
+        List<String> untraced = new ArrayList<>();
+        for (var statement : CLASSIFIER.classify(sql).statements()) {
+            untraced.addAll(statement.columnUses().untraced());
+            untraced.addAll(statement.unknownReasons());
+            for (var use : statement.columnUses().uses()) {
+                if (use.use() == dev.bulwark.policy.ColumnUse.Use.OTHER) {
+                    uses.add(new ComputedUse(new TableName(use.table().schema(), use.table().name()), use.column(),
+                            use.context()));
+                }
+            }
+        }
+        MaskedAccess first = ALICE.checkAccess(uses, untraced, catalog::cachedRelationsNamed, false);
+        if (!(first instanceof MaskedAccess.NeedsCatalog needs)) {
+            return first;
+        }
+        Map<TableName, List<CatalogTable>> found = catalog.resolveRelationsNamed(needs.relations()).get(30, TimeUnit.SECONDS);
+        return ALICE.checkAccess(uses, untraced, name -> Optional.ofNullable(found.get(name)), true);
     }
 
     /** What the query returns unmasked, and what alice receives, decoded to text (binary values by their type). */

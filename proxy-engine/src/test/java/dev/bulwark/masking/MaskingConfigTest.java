@@ -143,6 +143,30 @@ class MaskingConfigTest {
         assertThrows(Exception.class, () -> read("rules:\n  - {id: a, tabel: t}\n"));
     }
 
+    @Test
+    void accessDefaultsToAnyIsValidatedAndTheDemoLimitsEveryoneButDba() throws Exception {
+        assertEquals(ColumnAccess.ANY, new MaskingRule("r", null, null, null, null, null, null, "t", "c", null, null, null,
+                null, null, null).access());
+        assertEquals(ColumnAccess.MASKED_ONLY, read("rules:\n  - {id: a, table: t, column: c, access: masked_only}\n")
+                .rules().get(0).access());
+        assertMessage("rules:\n  - {id: a, column_name: email, access: masked_only}\n",
+                "masking rules[0] (id 'a'): access masked_only needs table + column");
+        assertMessage("rules:\n  - {id: a, detectors: [email], access: masked_only}\n",
+                "masking rules[0] (id 'a'): access masked_only needs table + column");
+        Exception unknown = assertThrows(Exception.class,
+                () -> read("rules:\n  - {id: a, table: t, column: c, access: sometimes}\n"));
+        assertTrue(unknown.getMessage().contains("unknown access 'sometimes', expected one of any, masked_only"),
+                unknown.getMessage());
+        MaskingPolicy demo = MaskingPolicy.compile(MaskingConfig.demo(), TestData.KEY);
+        assertEquals(List.of(ColumnAccess.MASKED_ONLY, ColumnAccess.MASKED_ONLY, ColumnAccess.MASKED_ONLY,
+                ColumnAccess.MASKED_ONLY, ColumnAccess.ANY, ColumnAccess.ANY),
+                MaskingConfig.demo().rules().stream().map(MaskingRule::access).toList());
+        assertTrue(demo.forSession(TestData.ALICE, "demo").limitsAccess());
+        assertFalse(demo.forSession(TestData.DBA, "demo").limitsAccess());
+        assertFalse(TestData.policy("rules:\n  - {id: a, table: t, column: c}\n").forSession(TestData.ALICE, "x")
+                .limitsAccess(), "access: any costs nothing");
+    }
+
     private static void assertMessage(String yaml, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MaskingPolicy.compile(read(yaml), TestData.KEY));
