@@ -28,8 +28,6 @@ final class PendingApproval {
     final String retryKey;
     /** Completed (outside the monitor) once the approval ends. */
     final CompletableFuture<Outcome> settled = new CompletableFuture<>();
-    /** Reviewers see the bind values too: what they approve is what runs. */
-    private final String reviewText;
 
     // guarded by this
     ApprovalState state = ApprovalState.PENDING;
@@ -46,13 +44,21 @@ final class PendingApproval {
         this.requestedAt = requireNonNull(requestedAt, "requestedAt is null");
         this.expiresAt = requestedAt.plus(held.approval().timeout());
         this.retryKey = retryKey;
-        this.reviewText = Texts.forReview(held.text(), held.parameters());
     }
 
     synchronized ApprovalSummary summary() {
         return new ApprovalSummary(id, held.sessionId(), held.requester().subject(), held.target(), held.role(),
-                held.rule().id(), reviewText, statementHash, requestedAt, approvers.size(), held.approval().quorum(),
-                state, decisions);
+                held.rule().id(), held.text(), statementHash, requestedAt, approvers.size(), held.approval().quorum(),
+                state, decisions, held.parameters(), classification(held.classification()));
+    }
+
+    /**
+     * Reviewers see the bind values and the classification too, each in its own field, so what they
+     * approve is what runs and statement text cannot imitate the engine's annotations.
+     */
+    static dev.bulwark.model.Classification classification(HeldStatement.Classification classification) {
+        return new dev.bulwark.model.Classification(classification.kind().isBlank() ? "UNKNOWN" : classification.kind(),
+                classification.verbs(), classification.tables());
     }
 
     /** The requester as one string for limits: subject and issuer, length-prefixed. */

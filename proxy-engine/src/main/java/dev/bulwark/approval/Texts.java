@@ -44,48 +44,4 @@ final class Texts {
                 ? "1 approval from " + groups(approval.reviewerGroups())
                 : approval.quorum() + " approvals by different reviewers from " + groups(approval.reviewerGroups());
     }
-
-    /** A reviewer-facing rendering of the statement and its bind values, so reviewers see what runs. */
-    static String forReview(String text, List<String> parameters) {
-        if (parameters.isEmpty()) {
-            return text;
-        }
-        StringBuilder review = new StringBuilder(text).append("\n-- parameters:");
-        for (int i = 0; i < parameters.size(); i++) {
-            String value = parameters.get(i);
-            review.append(i == 0 ? " $" : ", $").append(i + 1).append(" = ")
-                    .append(value == null ? "NULL" : literal(value));
-        }
-        return review.toString();
-    }
-
-    /**
-     * A value as a SQL literal. Control characters are escaped ({@code E'a\nb'}) so a value cannot
-     * print a line that looks like more statement text to the reviewer.
-     */
-    static String literal(String value) {
-        boolean escape = value.chars().anyMatch(c -> Character.isISOControl(c) || c == '\\');
-        if (!escape) {
-            return "'" + value.replace("'", "''") + "'";
-        }
-        StringBuilder literal = new StringBuilder("E'");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\'' -> literal.append("''");
-                case '\\' -> literal.append("\\\\");
-                case '\n' -> literal.append("\\n");
-                case '\r' -> literal.append("\\r");
-                case '\t' -> literal.append("\\t");
-                default -> {
-                    if (Character.isISOControl(c)) {
-                        literal.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        literal.append(c);
-                    }
-                }
-            }
-        }
-        return literal.append('\'').toString();
-    }
 }
