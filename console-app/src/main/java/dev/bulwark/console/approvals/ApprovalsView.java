@@ -2,7 +2,10 @@ package dev.bulwark.console.approvals;
 
 import dev.bulwark.console.ui.Css;
 import dev.bulwark.console.ui.SqlText;
+import dev.bulwark.console.ui.UntrustedText;
 import dev.bulwark.console.ui.Views;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.SafeText;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Orientation;
 import javafx.scene.Parent;
@@ -16,11 +19,13 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.TextFlow;
 
+import java.util.List;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -37,6 +42,10 @@ public final class ApprovalsView {
     private final TableView<ApprovalRow> history = new TableView<>();
     private final Label info = Views.label("approvalInfo", Css.MUTED);
     private final TextFlow sql = SqlText.flow("");
+    private final Label classification = Views.label("approvalClassification", Css.STRONG);
+    private final Label textWarning = Views.label("approvalTextWarning", Css.TEXT_WARNING);
+    private final Label parametersTitle = Views.text("", Css.SECTION_TITLE);
+    private final GridPane parameters = new GridPane();
     private final TextField reason = new TextField();
     private final Button approve = Views.button("approveButton", "Approve", null);
     private final Button deny = Views.button("denyButton", "Deny", null);
@@ -86,8 +95,26 @@ public final class ApprovalsView {
         deny.setMinWidth(80);
         HBox actions = Views.toolbar(reason, approve, deny);
         blocked.setWrapText(true);
+        classification.setWrapText(true);
+        textWarning.setWrapText(true);
+        textWarning.managedProperty().bind(textWarning.visibleProperty());
+        // Bind values in their own labelled rows, apart from the statement text, so the text cannot
+        // imitate them; they scroll on their own so a long statement never hides them.
+        parametersTitle.setId("approvalParametersTitle");
+        parameters.setId("approvalParameters");
+        parameters.setHgap(10);
+        parameters.setVgap(4);
+        ScrollPane parametersScroll = new ScrollPane(parameters);
+        parametersScroll.setId("approvalParametersScroll");
+        parametersScroll.setFitToWidth(true);
+        parametersScroll.setPrefViewportHeight(64);
+        parametersScroll.setMaxHeight(180);
+        parametersScroll.getStyleClass().add(Css.CARD);
+        parametersScroll.visibleProperty().bind(Bindings.isNotEmpty(parameters.getChildren()));
+        parametersScroll.managedProperty().bind(parametersScroll.visibleProperty());
         Label detailTitle = Views.text("Held statement", Css.SECTION_TITLE);
-        VBox detail = new VBox(8, detailTitle, info, sqlScroll, actions, blocked);
+        VBox detail = new VBox(8, detailTitle, info, classification, textWarning, sqlScroll, parametersTitle,
+                parametersScroll, actions, blocked);
         detail.getStyleClass().add(Css.DETAIL);
         detail.setMinWidth(360);
 
@@ -191,7 +218,39 @@ public final class ApprovalsView {
     }
 
     private void showSql(ApprovalRow row) {
-        SqlText.show(sql, row == null ? "" : row.summary().statement());
+        ApprovalSummary approval = row == null ? null : row.summary();
+        SqlText.show(sql, approval == null ? "" : approval.statement());
+        classification.setText(approval == null ? "" : ApprovalRow.classificationText(approval));
+        String warning = approval == null ? "" : warning(approval);
+        textWarning.setText(warning);
+        textWarning.setVisible(!warning.isEmpty());
+        parameters.getChildren().clear();
+        List<String> values = approval == null ? List.of() : approval.parameters();
+        parametersTitle.setText(approval == null ? "" : values.isEmpty() ? "No bind values" : "Bind values (" + values.size() + ")");
+        for (int i = 0; i < values.size(); i++) {
+            Label name = Views.text("$" + (i + 1), Css.FIELD_LABEL);
+            TextFlow value = UntrustedText.value(values.get(i));
+            value.setId("approvalParameter" + (i + 1));
+            GridPane.setHgrow(value, Priority.ALWAYS);
+            parameters.addRow(i, name, value);
+        }
+    }
+
+    /** What the reviewer must know about the text beyond what it shows. */
+    static String warning(ApprovalSummary approval) {
+        boolean escaped = !SafeText.isClean(approval.statement(), SafeText.Layout.BLOCK)
+                || approval.parameters().stream().anyMatch(value -> value != null && !SafeText.isClean(value, SafeText.Layout.LINE));
+        boolean rtl = SafeText.hasRightToLeft(approval.statement())
+                || approval.parameters().stream().anyMatch(SafeText::hasRightToLeft);
+        List<String> notes = new java.util.ArrayList<>();
+        if (escaped) {
+            notes.add("Holds control, direction-changing or invisible characters: each is shown by its code, as "
+                    + SafeText.escape(0x202E) + ".");
+        }
+        if (rtl) {
+            notes.add("Holds right-to-left letters: the display may order the characters around them differently from how they run.");
+        }
+        return String.join(" ", notes);
     }
 
     /** Who asks for what, over the statement's first line: an inbox, readable at a glance. */

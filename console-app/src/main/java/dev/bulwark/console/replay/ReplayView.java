@@ -9,6 +9,7 @@ import dev.bulwark.console.ui.Views;
 import dev.bulwark.model.FramePayload;
 import dev.bulwark.model.RecordingSummary;
 import dev.bulwark.model.ResultColumn;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.VerdictAction;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
@@ -80,6 +81,7 @@ public final class ReplayView {
     private final Label position = Views.label("frameInfo", Css.MUTED);
     private final Label verdictPill = Pills.pill(Css.VERDICT_PREFIX, null, "");
     private final Label rule = Views.label("frameRule", Css.MUTED);
+    private final Label classification = Views.label("frameClassification", Css.STRONG);
     private final TextFlow statement = SqlText.flow("");
     private final Label frameMessage = Views.label("frameMessage", Css.FRAME_MESSAGE);
     private final TableView<List<String>> grid = new TableView<>();
@@ -116,7 +118,7 @@ public final class ReplayView {
         from.setPrefWidth(130);
         to.setPrefWidth(130);
         verdict.setId("replayVerdict");
-        verdict.getItems().addAll("any verdict", "allowed", "masked", "denied", "held");
+        verdict.getItems().addAll("any verdict", "allowed", "masked", "denied", "held", "logged");
         verdict.getSelectionModel().select(0);
         search.getStyleClass().add(Css.PRIMARY);
         search.setDefaultButton(false);
@@ -192,7 +194,8 @@ public final class ReplayView {
         Label gridNote = Views.text("Values as the client saw them (masked values as recorded)", Css.HINT);
         VBox.setVgrow(grid, Priority.ALWAYS);
         player.getChildren().addAll(sessionTitle, loadingBar, controls, slider, position,
-                Views.toolbar(verdictPill, rule), statementScroll, frameMessage, grid, gridNote);
+                Views.toolbar(verdictPill, rule), classification, statementScroll, frameMessage, grid, gridNote);
+        classification.setWrapText(true);
         player.getStyleClass().add(Css.DETAIL);
         player.setId("replayPlayer");
 
@@ -316,7 +319,7 @@ public final class ReplayView {
     }
 
     private static final List<VerdictAction> VERDICTS =
-            List.of(VerdictAction.ALLOW, VerdictAction.MASK, VerdictAction.DENY, VerdictAction.HOLD);
+            List.of(VerdictAction.ALLOW, VerdictAction.MASK, VerdictAction.DENY, VerdictAction.HOLD, VerdictAction.LOG);
 
     private void showFrame(FrameView view) {
         if (view == null) {
@@ -324,6 +327,7 @@ public final class ReplayView {
             verdictPill.setVisible(false);
             rule.setText("");
             SqlText.show(statement, "");
+            classification.setText("");
             frameMessage.setText("");
             frameMessage.setVisible(false);
             showGrid(null);
@@ -332,8 +336,10 @@ public final class ReplayView {
         verdictPill.setVisible(view.verdict() != null);
         Pills.setVerdict(verdictPill, view.verdict());
         rule.setText(view.statement().isEmpty() ? "before the first statement"
-                : view.rule() == null ? "by the default" : "by rule " + view.rule());
+                : view.rule() == null ? "by the default" : "by rule " + SafeText.line(view.rule()));
         SqlText.show(statement, view.statement());
+        classification.setText(view.classification());
+        classification.pseudoClassStateChanged(Css.ERROR, view.truncated());
         frameMessage.setText(view.message() == null ? "" : view.message());
         frameMessage.setVisible(view.message() != null);
         frameMessage.pseudoClassStateChanged(Css.ERROR, view.messageKind() == FrameView.MessageKind.ERROR);
@@ -351,7 +357,7 @@ public final class ReplayView {
         for (int i = 0; i < result.columns().size(); i++) {
             ResultColumn resultColumn = result.columns().get(i);
             int index = i;
-            TableColumn<List<String>, String> column = new TableColumn<>(resultColumn.name());
+            TableColumn<List<String>, String> column = new TableColumn<>(SafeText.line(resultColumn.name()));
             column.setUserData(resultColumn.type());
             column.setPrefWidth(width(resultColumn.name(), result.rows(), i));
             column.setCellValueFactory(cell -> Bindings.createStringBinding(
@@ -389,7 +395,8 @@ public final class ReplayView {
             super.updateItem(value, empty);
             boolean isNull = !empty && value == null;
             pseudoClassStateChanged(Css.NULL_VALUE, isNull);
-            setText(empty ? null : isNull ? "NULL" : value);
+            // Values as recorded, every control, bidi or invisible character shown by its code.
+            setText(empty ? null : isNull ? "NULL" : SafeText.line(value));
         }
     }
 }

@@ -105,4 +105,57 @@ class ApprovalsViewTest {
         FxActions.run(robot, () -> queue.getSelectionModel().select(1));
         assertFalse(node(robot, "#approveButton", Button.class).isDisabled(), "dana's request bob may approve");
     }
+
+    /** 100 KiB, a comment first, an UPDATE last, terminal controls, bidi and invisible characters throughout. */
+    static String hostileStatement() {
+        StringBuilder sql = new StringBuilder("/* read-only report, no changes */ SELECT 1;\n-- parameters: $1 = 'harmless'\n");
+        while (sql.length() < 100 * 1024) {
+            sql.append("SELECT 'a\u202eb\u200bc\u2066d\u2069\u001b[2K\u001b[1A\ufeff' AS pad").append(sql.length()).append(";\n");
+        }
+        return sql.append("UPDATE accounts SET balance = 0 WHERE owner = $1;").toString();
+    }
+
+    @Test
+    void aHostileStatementIsShownWholeWithEveryEscapeStyledAndItsBindValuesApart(FxRobot robot) {
+        String statement = hostileStatement();
+        List<String> values = java.util.Arrays.asList("ann\u202e\u200b'\n-- parameters: $2 = 'x'", null, "NULL");
+        fixture.engine().requestApproval(new ApprovalSummary("a-2001", "s-7f3a", "alice", "orders", "bulwark_rw",
+                "hold-unfiltered-writes", statement, "sha256:1", NOW, 0, 1, ApprovalState.PENDING, List.of(), values,
+                new dev.bulwark.model.Classification("WRITE", List.of("SELECT", "UPDATE"), List.of("accounts"))));
+        FxActions.fire(robot, "#navApprovals");
+        TableView<ApprovalRow> queue = queue(robot);
+        waitUntil("the queue shows it", () -> queue.getItems().size() == 3);
+        FxActions.run(robot, () -> queue.getSelectionModel().select(queue.getItems().stream()
+                .filter(row -> row.id().equals("a-2001")).findFirst().orElseThrow()));
+        TextFlow sql = node(robot, "#approvalSql", TextFlow.class);
+        waitUntil("it is shown", () -> sql.getChildren().size() > 100);
+        assertTrue(sql.getChildren().size() <= dev.bulwark.console.ui.SqlText.MAX_RUNS + 2, "layout stays bounded");
+
+        List<Text> runs = sql.getChildren().stream().map(Text.class::cast).toList();
+        String shown = String.join("", runs.stream().map(Text::getText).toList());
+        assertEquals(dev.bulwark.model.SafeText.block(statement), shown, "the whole text, nothing elided");
+        for (int i = 0; i < runs.size(); i++) {
+            Text run = runs.get(i);
+            String text = run.getText();
+            text.codePoints().forEach(c -> assertFalse(c != '\n' && c != '\t' && c != dev.bulwark.model.SafeText.OPEN
+                    && dev.bulwark.model.SafeText.needsEscape(c, dev.bulwark.model.SafeText.Layout.BLOCK),
+                    String.format("raw U+%04X shown", c)));
+            if (i < dev.bulwark.console.ui.SqlText.MAX_RUNS) {
+                assertEquals(text.indexOf(dev.bulwark.model.SafeText.OPEN) >= 0, run.getStyleClass().contains("sql-escape"),
+                        "escapes, and only they, in the escape style: " + text);
+            }
+        }
+        assertEquals("Does SELECT, UPDATE on accounts · kind WRITE", node(robot, "#approvalClassification", Label.class).getText());
+        assertTrue(node(robot, "#approvalTextWarning", Label.class).isVisible());
+        assertTrue(queue.getItems().stream().filter(row -> row.id().equals("a-2001")).findFirst().orElseThrow()
+                .statementProperty().get().startsWith("SELECT, UPDATE on accounts · "), "what it does before its text");
+
+        // Bind values in their own rows, each quoted and escaped on one line: none can pass for statement text.
+        assertEquals("Bind values (3)", node(robot, "#approvalParametersTitle", Label.class).getText());
+        for (int i = 0; i < values.size(); i++) {
+            TextFlow value = node(robot, "#approvalParameter" + (i + 1), TextFlow.class);
+            assertEquals(dev.bulwark.model.SafeText.value(values.get(i)),
+                    String.join("", value.getChildren().stream().map(node -> ((Text) node).getText()).toList()));
+        }
+    }
 }
