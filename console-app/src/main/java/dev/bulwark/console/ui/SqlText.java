@@ -76,16 +76,17 @@ public final class SqlText {
             }
             int index = 0;
             for (SqlHighlighter.Token token : SqlHighlighter.tokenize(sql)) {
-                if (texts.size() >= MAX_RUNS) {
-                    flush();
-                    String rest = sql.substring(index);
-                    texts.add(text(max > 0 ? SafeText.excerpt(rest, Math.max(1, max - shown)) : SafeText.render(rest, layout),
-                            Css.SQL_PLAIN));
-                    return;
-                }
                 String style = texts.size() >= HIGHLIGHTED_RUNS ? Css.SQL_PLAIN : token.kind().styleClass();
                 String text = token.text();
                 for (int i = 0; i < text.length(); ) {
+                    if (texts.size() >= MAX_RUNS - 2) {
+                        // The rest as one run: its escapes written out, not styled (layout stays bounded).
+                        flush();
+                        String rest = sql.substring(index + i);
+                        texts.add(text(max > 0 ? SafeText.excerpt(rest, Math.max(1, max - shown)) : SafeText.render(rest, layout),
+                                Css.SQL_PLAIN));
+                        return;
+                    }
                     int codePoint = text.codePointAt(i);
                     boolean escape = SafeText.needsEscape(codePoint, layout);
                     String piece = escape ? SafeText.escape(codePoint) : new String(Character.toChars(codePoint));
