@@ -360,7 +360,7 @@ class CtlCommandTest {
                         + approval.parameters().get(0).codePointCount(0, approval.parameters().get(0).length()) + " characters)",
                 "  $2 = NULL",
                 "  $3 = 'NULL'  (4 characters)"), lines.subList(end + 1, end + 4));
-        assertTrue(lines.get(end + 1).contains("\u27e8U+202E\u27e9") && lines.get(end + 1).contains("\u27e8LF\u27e9-- parameters:"),
+        assertTrue(lines.get(end + 1).contains("\u00abU+202E\u00bb") && lines.get(end + 1).contains("\u00abLF\u00bb-- parameters:"),
                 lines.get(end + 1));
 
         Run json = ctl("approvals", "show", "a-1", "--json");
@@ -387,13 +387,13 @@ class CtlCommandTest {
         assertTrue(approved.out().contains("\n  | /* read-only report, no changes */\n  | UPDATE accounts SET balance = 0 WHERE owner = $1\n"),
                 approved.out());
         assertTrue(approved.out().contains("\nverbs      SELECT,UPDATE\n") && approved.out().contains("\nhash       sha256:0123abcd\n"));
-        assertTrue(approved.out().contains("\n  $1 = 'x\u27e8U+202E\u27e9''; DROP TABLE t; --\u27e8LF\u27e9-- parameters:"), approved.out());
+        assertTrue(approved.out().contains("\n  $1 = 'x\u00abU+202E\u00bb''; DROP TABLE t; --\u00abLF\u00bb-- parameters:"), approved.out());
 
         Run denied = ctl("approvals", "deny", "a-2", "--reason", "no");
         assertEquals(0, denied.code(), denied.err());
         assertTerminalSafe(denied.out());
         assertTrue(denied.out().startsWith("approval a-2 is denied (0/1 approvals); you denied:\n"), denied.out());
-        assertTrue(denied.out().contains("  | UPDATE accounts SET balance = 0 WHERE owner = $1\u27e8U+202E\u27e9\n"), denied.out());
+        assertTrue(denied.out().contains("  | UPDATE accounts SET balance = 0 WHERE owner = $1\u00abU+202E\u00bb\n"), denied.out());
     }
 
     @Test
@@ -405,7 +405,7 @@ class CtlCommandTest {
         assertTrue(list.lines().get(0).contains("DOES") && list.lines().get(0).contains("TABLES"), list.out());
         String row = list.lines().get(1);
         assertTrue(row.contains("SELECT,UPDATE  accounts  3"), row);
-        assertTrue(row.matches(".*/\\* read-only report, no changes \\*/ SELEC…\u27e8\\+\\d+ chars\u27e9$"),
+        assertTrue(row.matches(".*/\\* read-only report, no changes \\*/ SELEC…\u00ab\\+\\d+ chars\u00bb$"),
                 "the text cut with an explicit marker: " + row);
     }
 
@@ -417,7 +417,7 @@ class CtlCommandTest {
         Run sessions = ctl("sessions");
         assertEquals(0, sessions.code(), sessions.err());
         assertTerminalSafe(sessions.out());
-        assertTrue(sessions.out().contains("psql\u27e8ESC\u27e9[2K\u27e8ESC\u27e9[1A\u27e8U+200B\u27e9"), sessions.out());
+        assertTrue(sessions.out().contains("psql\u00abESC\u00bb[2K\u00abESC\u00bb[1A\u00abU+200B\u00bb"), sessions.out());
 
         AtomicBoolean running = new AtomicBoolean(true);
         Thread producer = Thread.ofPlatform().start(() -> {
@@ -435,7 +435,7 @@ class CtlCommandTest {
             Run watch = ctl("watch", "--topics", "statements", "--max-events", "1");
             assertEquals(0, watch.code(), watch.err());
             assertTerminalSafe(watch.out());
-            assertTrue(watch.out().contains("[log r\u27e8U+200B\u27e9] SELECT 1 \u27e8ESC\u27e9[2K"), watch.out());
+            assertTrue(watch.out().contains("[log r\u00abU+200B\u00bb] SELECT 1 \u00abESC\u00bb[2K"), watch.out());
             Run json = ctl("watch", "--json", "--topics", "statements", "--max-events", "1");
             assertTerminalSafe(json.out());
         } finally {
@@ -454,9 +454,9 @@ class CtlCommandTest {
         Run replay = ctl("replay", "s-9");
         assertEquals(0, replay.code(), replay.err());
         assertTerminalSafe(replay.out());
-        assertTrue(replay.out().contains("  | SELECT $1 \u27e8ESC\u27e9[1A\u27e8U+202E\u27e9\n"), replay.out());
-        assertTrue(replay.out().contains("parameter $1 = 'v\u27e8ESC\u27e9[2K\u27e8U+2066\u27e9'"), replay.out());
-        assertTrue(replay.out().contains("\u27e8ESC\u27e9[31mred\u27e8U+200B\u27e9"), replay.out());
+        assertTrue(replay.out().contains("  | SELECT $1 \u00abESC\u00bb[1A\u00abU+202E\u00bb\n"), replay.out());
+        assertTrue(replay.out().contains("parameter $1 = 'v\u00abESC\u00bb[2K\u00abU+2066\u00bb'"), replay.out());
+        assertTrue(replay.out().contains("\u00abESC\u00bb[31mred\u00abU+200B\u00bb"), replay.out());
     }
 
     @Test

@@ -268,7 +268,7 @@ class DemoApprovalsIT {
             p.setProperty("password", demoJson.path("users").path("alice").asText());
             p.setProperty("sslmode", "require");
             try (Connection alice = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.port() + "/shop", p);
-                    java.sql.PreparedStatement s = alice.prepareStatement(sql)) {
+                    java.sql.PreparedStatement s = alice.prepareStatement(sql.replace("length($1)", "length(?)"))) {
                 s.setString(1, value);
                 return "updated " + s.executeUpdate();
             } catch (SQLException e) {
@@ -290,9 +290,9 @@ class DemoApprovalsIT {
         assertTrue(lines.contains("tables     scratch"), show[1]);
         assertTrue(lines.contains("hash       " + held.statementHash()), show[1]);
         assertTrue(show[1].contains("\n  | /* read-only report, no changes */\n  | -- parameters: $1 = 'harmless'\n"
-                + "  | UPDATE scratch SET v = length($1) /* \u27e8ESC\u27e9[2K\u27e8ESC\u27e9[1A\u27e8U+202E\u27e9\u27e8U+200B\u27e9 */\n"
-                + "parameters (1):\n  $1 = 'x\u27e8U+202E\u27e9\u27e8U+2066\u27e9\u27e8U+200B\u27e9''\u27e8LF\u27e9-- parameters: $1 = ''harmless''"
-                + "\u27e8ESC\u27e9[1A'"), show[1]);
+                + "  | UPDATE scratch SET v = length($1) /* \u00abESC\u00bb[2K\u00abESC\u00bb[1A\u00abU+202E\u00bb\u00abU+200B\u00bb */\n"
+                + "parameters (1):\n  $1 = 'x\u00abU+202E\u00bb\u00abU+2066\u00bb\u00abU+200B\u00bb''\u00abLF\u00bb-- parameters: $1 = ''harmless''"
+                + "\u00abESC\u00bb[1A'"), show[1]);
         assertEquals(1, lines.stream().filter(l -> l.startsWith("parameters")).count(), "only the engine's label");
 
         String[] list = ctl("approvals", "list");
@@ -305,7 +305,7 @@ class DemoApprovalsIT {
         assertTerminalSafe(denied[1]);
         assertTrue(denied[1].startsWith("approval " + held.id() + " is denied (0/1 approvals); you denied:\n"), denied[1]);
         assertTrue(denied[1].contains("  | UPDATE scratch SET v = length($1)"), denied[1]);
-        assertTrue(denied[1].contains("  $1 = 'x\u27e8U+202E\u27e9"), denied[1]);
+        assertTrue(denied[1].contains("  $1 = 'x\u00abU+202E\u00bb"), denied[1]);
         assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"));
 
         // The recording, through the socket: the statement frame with its classification.
@@ -313,6 +313,6 @@ class DemoApprovalsIT {
         assertEquals("0", replay[0], replay[2]);
         assertTerminalSafe(replay[1]);
         assertTrue(replay[1].contains("statement      [hold " + held.rule() + "] verbs UPDATE; tables scratch\n"), replay[1]);
-        assertTrue(replay[1].contains("parameter $1 = 'x\u27e8U+202E\u27e9"), replay[1]);
+        assertTrue(replay[1].contains("parameter $1 = 'x\u00abU+202E\u00bb"), replay[1]);
     }
 }

@@ -12,8 +12,9 @@ import static java.util.Objects.requireNonNull;
  * The one renderer of untrusted text (statements, bind values, result values, names a client chose)
  * for people: the ctl and audit CLI print it, the console shows it. Whatever a terminal would
  * interpret, whatever changes the display direction and whatever draws nothing is replaced by a
- * visible escape such as {@code ⟨ESC⟩} or {@code ⟨U+202E⟩}, so a reviewer sees every code point
- * that will run.
+ * visible escape such as {@code «ESC»} or {@code «U+202E»}, so a reviewer sees every code point
+ * that will run. Guillemets mark escapes: every font has them and none draws them like SQL's
+ * parentheses (the mathematical angle brackets tried first looked like {@code (} in a terminal).
  *
  * <p>Escaped, in every layout:
  * <ul>
@@ -27,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  *       code points (a font may draw them as anything);
  *   <li>spaces other than U+0020 (no-break, em, ideographic, ...): PostgreSQL does not read them as
  *       white space, so {@code DROP\u00A0x} is one identifier though it looks like two words;
- *   <li>{@code ⟨} (U+27E8) itself, so statement text can never imitate an escape.
+ *   <li>{@code «} (U+00AB) itself, so statement text can never imitate an escape.
  * </ul>
  *
  * <p>A plain line feed and tab stay as they are in a {@link Layout#BLOCK block} (a multi-line view
@@ -39,9 +40,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SafeText {
     /** Opens every escape; escaped itself where the text holds it. */
-    public static final char OPEN = '\u27E8';
+    public static final char OPEN = '\u00AB';
     /** Closes every escape. */
-    public static final char CLOSE = '\u27E9';
+    public static final char CLOSE = '\u00BB';
 
     /** How much layout the view keeps. */
     public enum Layout {
@@ -220,7 +221,7 @@ public final class SafeText {
     /**
      * A one-line excerpt: the text rendered as a {@link Layout#LINE line}, at most {@code max}
      * code points of it; when it is cut it ends with an explicit marker of how many characters of
-     * the text were left out ({@code …⟨+1234 chars⟩}), so a reader never takes the excerpt for the
+     * the text were left out ({@code …«+1234 chars»}), so a reader never takes the excerpt for the
      * whole. An escape is never cut in two.
      */
     public static String excerpt(String text, int max) {
@@ -259,7 +260,7 @@ public final class SafeText {
     /**
      * A writer that lets nothing a terminal acts on or does not draw through: a last guard under
      * everything a CLI prints, for text that did not go through {@link #line} or {@link #block}.
-     * It escapes as a {@link Layout#BLOCK block} does, except {@code ⟨} (which opens the escapes
+     * It escapes as a {@link Layout#BLOCK block} does, except {@code «} (which opens the escapes
      * the renderer already wrote).
      */
     public static Writer terminalGuard(Writer out) {

@@ -22,7 +22,7 @@ class SafeTextTest {
             {0x034F, 0x034F}, {0x115F, 0x1160}, {0x3164, 0x3164}, {0x180E, 0x180E}, // other invisibles
             {0x00A0, 0x00A0}, {0x2000, 0x200A}, {0x3000, 0x3000}, // spaces PostgreSQL does not read as spaces
             {0xE000, 0xE000}, {0x10FFFF, 0x10FFFF}, // private use, unassigned
-            {0x27E8, 0x27E8}, // the escape's own opening bracket
+            {0x00AB, 0x00AB}, // the escape's own opening bracket
     };
 
     @Test
@@ -37,15 +37,15 @@ class SafeTextTest {
                 }
             }
         }
-        assertEquals("\u27e8ESC\u27e9[2K\u27e8ESC\u27e9[1A", SafeText.line("\u001b[2K\u001b[1A"));
-        assertEquals("\u27e8U+202E\u27e9", SafeText.line("\u202e"));
-        assertEquals("\u27e8U+E0041\u27e9", SafeText.line("\udb40\udc41"), "a tag character is one code point");
+        assertEquals("\u00abESC\u00bb[2K\u00abESC\u00bb[1A", SafeText.line("\u001b[2K\u001b[1A"));
+        assertEquals("\u00abU+202E\u00bb", SafeText.line("\u202e"));
+        assertEquals("\u00abU+E0041\u00bb", SafeText.line("\udb40\udc41"), "a tag character is one code point");
     }
 
     @Test
     void lineFeedAndTabAreKeptOnlyInBlocksAndCarriageReturnNowhere() {
-        assertEquals("a\nb\tc\u27e8CR\u27e9", SafeText.block("a\nb\tc\r"));
-        assertEquals("a\u27e8LF\u27e9b\u27e8TAB\u27e9c\u27e8CR\u27e9", SafeText.line("a\nb\tc\r"));
+        assertEquals("a\nb\tc\u00abCR\u00bb", SafeText.block("a\nb\tc\r"));
+        assertEquals("a\u00abLF\u00bbb\u00abTAB\u00bbc\u00abCR\u00bb", SafeText.line("a\nb\tc\r"));
     }
 
     @Test
@@ -61,9 +61,9 @@ class SafeTextTest {
 
     @Test
     void statementTextCannotImitateAnEscape() {
-        String fake = "\u27e8U+202E\u27e9";
+        String fake = "\u00abU+202E\u00bb";
         String shown = SafeText.line(fake);
-        assertEquals("\u27e8U+27E8\u27e9U+202E\u27e9", shown);
+        assertEquals("\u00abU+00AB\u00bbU+202E\u00bb", shown);
         assertFalse(shown.startsWith(SafeText.escape(0x202E)));
     }
 
@@ -71,24 +71,24 @@ class SafeTextTest {
     void runsSplitPlainTextFromEscapesAndJoinToTheRendering() {
         String text = "x\u202e\u200by\u001b";
         List<SafeText.Run> runs = SafeText.runs(text, SafeText.Layout.BLOCK);
-        assertEquals(List.of(new SafeText.Run("x", false), new SafeText.Run("\u27e8U+202E\u27e9\u27e8U+200B\u27e9", true),
-                new SafeText.Run("y", false), new SafeText.Run("\u27e8ESC\u27e9", true)), runs);
+        assertEquals(List.of(new SafeText.Run("x", false), new SafeText.Run("\u00abU+202E\u00bb\u00abU+200B\u00bb", true),
+                new SafeText.Run("y", false), new SafeText.Run("\u00abESC\u00bb", true)), runs);
         assertEquals(SafeText.block(text), String.join("", runs.stream().map(SafeText.Run::text).toList()));
     }
 
     @Test
     void anExcerptSaysWhatItLeftOutAndNeverCutsAnEscape() {
         assertEquals("SELECT 1", SafeText.excerpt("SELECT 1", 20));
-        assertEquals("abcde…\u27e8+5 chars\u27e9", SafeText.excerpt("abcdefghij", 5));
-        assertEquals("ab…\u27e8+5 chars\u27e9", SafeText.excerpt("ab\u202ecdef", 4), "the escape is dropped whole");
-        assertEquals("ab\u27e8U+202E\u27e9…\u27e8+4 chars\u27e9", SafeText.excerpt("ab\u202ecdef", 10));
+        assertEquals("abcde…\u00ab+5 chars\u00bb", SafeText.excerpt("abcdefghij", 5));
+        assertEquals("ab…\u00ab+5 chars\u00bb", SafeText.excerpt("ab\u202ecdef", 4), "the escape is dropped whole");
+        assertEquals("ab\u00abU+202E\u00bb…\u00ab+4 chars\u00bb", SafeText.excerpt("ab\u202ecdef", 10));
     }
 
     @Test
     void bindValuesAreQuotedSoNullAndTheTextNullDiffer() {
         assertEquals("NULL", SafeText.value(null));
         assertEquals("'NULL'", SafeText.value("NULL"));
-        assertEquals("'it''s\u27e8LF\u27e9-- parameters: x'", SafeText.value("it's\n-- parameters: x"));
+        assertEquals("'it''s\u00abLF\u00bb-- parameters: x'", SafeText.value("it's\n-- parameters: x"));
     }
 
     @Test
@@ -98,9 +98,9 @@ class SafeTextTest {
             guard.write("ok \u001b[2K\u009b\u202e");
             guard.write('\ud83d'); // a pair split across writes stays one character
             guard.write('\ude00');
-            guard.write("\ud800 \u27e8LF\u27e9 line\n\tnext");
+            guard.write("\ud800 \u00abLF\u00bb line\n\tnext");
         }
-        assertEquals("ok \u27e8ESC\u27e9[2K\u27e8U+009B\u27e9\u27e8U+202E\u27e9\ud83d\ude00\u27e8U+D800\u27e9 \u27e8LF\u27e9 line\n\tnext",
+        assertEquals("ok \u00abESC\u00bb[2K\u00abU+009B\u00bb\u00abU+202E\u00bb\ud83d\ude00\u00abU+D800\u00bb \u00abLF\u00bb line\n\tnext",
                 sink.toString(), "escapes already rendered pass as they are");
     }
 

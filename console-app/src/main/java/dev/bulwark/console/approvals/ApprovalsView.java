@@ -11,6 +11,7 @@ import javafx.geometry.Orientation;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
@@ -22,6 +23,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.TextFlow;
 
@@ -41,7 +43,7 @@ public final class ApprovalsView {
     private final TableView<ApprovalRow> queue = new TableView<>();
     private final TableView<ApprovalRow> history = new TableView<>();
     private final Label info = Views.label("approvalInfo", Css.MUTED);
-    private final TextFlow sql = SqlText.flow("");
+    private final ListView<List<SqlText.StyledRun>> sql = SqlText.view();
     private final Label classification = Views.label("approvalClassification", Css.STRONG);
     private final Label textWarning = Views.label("approvalTextWarning", Css.TEXT_WARNING);
     private final Label parametersTitle = Views.text("", Css.SECTION_TITLE);
@@ -81,10 +83,10 @@ public final class ApprovalsView {
 
         info.setWrapText(true);
         sql.setId("approvalSql");
-        ScrollPane sqlScroll = new ScrollPane(sql);
-        sqlScroll.setId("approvalSqlScroll");
-        sqlScroll.setFitToWidth(true);
-        sqlScroll.getStyleClass().add(Css.CARD);
+        // The statement's own scrolling list of lines: whole, however long.
+        Region sqlScroll = sql;
+        sql.getStyleClass().add(Css.CARD);
+        sql.setMinHeight(60);
         VBox.setVgrow(sqlScroll, Priority.ALWAYS);
         reason.setId("reasonField");
         reason.setPromptText("Reason (required to deny, optional to approve)");
@@ -94,9 +96,15 @@ public final class ApprovalsView {
         approve.setMinWidth(96);
         deny.setMinWidth(80);
         HBox actions = Views.toolbar(reason, approve, deny);
+        // The decision is always reachable: the statement list gives up height first.
+        actions.setMinHeight(Region.USE_PREF_SIZE);
         blocked.setWrapText(true);
         classification.setWrapText(true);
         textWarning.setWrapText(true);
+        // What the reviewer must read is never elided to fit: these grow, the statement list shrinks.
+        for (Label label : List.of(info, classification, textWarning)) {
+            label.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         textWarning.managedProperty().bind(textWarning.visibleProperty());
         // Bind values in their own labelled rows, apart from the statement text, so the text cannot
         // imitate them; they scroll on their own so a long statement never hides them.
@@ -107,8 +115,9 @@ public final class ApprovalsView {
         ScrollPane parametersScroll = new ScrollPane(parameters);
         parametersScroll.setId("approvalParametersScroll");
         parametersScroll.setFitToWidth(true);
-        parametersScroll.setPrefViewportHeight(64);
-        parametersScroll.setMaxHeight(180);
+        parametersScroll.setPrefViewportHeight(58);
+        parametersScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        parametersScroll.setMaxHeight(110);
         parametersScroll.getStyleClass().add(Css.CARD);
         parametersScroll.visibleProperty().bind(Bindings.isNotEmpty(parameters.getChildren()));
         parametersScroll.managedProperty().bind(parametersScroll.visibleProperty());
@@ -141,7 +150,7 @@ public final class ApprovalsView {
 
         SplitPane split = new SplitPane(top, historyBox);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.64);
+        split.setDividerPositions(0.74);
         root.setCenter(split);
     }
 
@@ -229,6 +238,7 @@ public final class ApprovalsView {
         parametersTitle.setText(approval == null ? "" : values.isEmpty() ? "No bind values" : "Bind values (" + values.size() + ")");
         for (int i = 0; i < values.size(); i++) {
             Label name = Views.text("$" + (i + 1), Css.FIELD_LABEL);
+            name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             TextFlow value = UntrustedText.value(values.get(i));
             value.setId("approvalParameter" + (i + 1));
             GridPane.setHgrow(value, Priority.ALWAYS);

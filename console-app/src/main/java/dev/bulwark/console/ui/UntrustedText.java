@@ -6,7 +6,7 @@ import javafx.scene.text.TextFlow;
 
 /**
  * Text from clients outside SQL (bind values, result values, names) as a {@link TextFlow} whose
- * escapes ({@code ⟨U+202E⟩}) are styled apart from the text, rendered by the one renderer
+ * escapes ({@code «U+202E»}) are styled apart from the text, rendered by the one renderer
  * ({@link SafeText}). One line: line feeds are escaped too.
  */
 public final class UntrustedText {

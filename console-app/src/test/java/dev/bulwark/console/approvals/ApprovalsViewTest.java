@@ -8,6 +8,8 @@ import dev.bulwark.model.Operator;
 import dev.bulwark.model.OperatorRole;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import dev.bulwark.console.ui.SqlText;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.Text;
@@ -47,6 +49,11 @@ class ApprovalsViewTest {
     }
 
     @SuppressWarnings("unchecked")
+    private static ListView<List<SqlText.StyledRun>> sqlView(FxRobot robot) {
+        return node(robot, "#approvalSql", ListView.class);
+    }
+
+    @SuppressWarnings("unchecked")
     private TableView<ApprovalRow> queue(FxRobot robot) {
         return node(robot, "#approvalsTable", TableView.class);
     }
@@ -56,12 +63,13 @@ class ApprovalsViewTest {
         FxActions.fire(robot, "#navApprovals");
         TableView<ApprovalRow> queue = queue(robot);
         waitUntil("the queue shows", () -> queue.getItems().size() == 2);
-        TextFlow sql = node(robot, "#approvalSql", TextFlow.class);
-        waitUntil("the first request is shown", () -> !sql.getChildren().isEmpty());
-        List<Text> runs = sql.getChildren().stream().map(Text.class::cast).toList();
-        assertTrue(runs.stream().anyMatch(run -> run.getText().equals("UPDATE") && run.getStyleClass().contains("sql-keyword")));
-        assertTrue(runs.stream().anyMatch(run -> run.getText().equals("-- quarter-end cleanup, TICKET-4411")
-                && run.getStyleClass().contains("sql-comment")));
+        ListView<List<SqlText.StyledRun>> sql = sqlView(robot);
+        waitUntil("the first request is shown", () -> !sql.getItems().isEmpty());
+        List<SqlText.StyledRun> runs = sql.getItems().stream().flatMap(List::stream).toList();
+        assertTrue(runs.stream().anyMatch(run -> run.text().equals("UPDATE") && run.styleClass().equals("sql-keyword")));
+        assertTrue(runs.stream().anyMatch(run -> run.text().equals("-- quarter-end cleanup, TICKET-4411")
+                && run.styleClass().equals("sql-comment")));
+        assertTrue(robot.lookup("#approvalSql .sql-keyword").tryQuery().isPresent(), "the visible lines are drawn");
         assertTrue(node(robot, "#denyButton", Button.class).isDisabled());
         assertEquals("Type a reason to deny. Approve with Ctrl+Enter.", node(robot, "#approvalBlocked", Label.class).getText());
         assertEquals("Approve (Ctrl+Enter)", node(robot, "#approveButton", Button.class).getTooltip().getText());
@@ -127,24 +135,20 @@ class ApprovalsViewTest {
         waitUntil("the queue shows it", () -> queue.getItems().size() == 3);
         FxActions.run(robot, () -> queue.getSelectionModel().select(queue.getItems().stream()
                 .filter(row -> row.id().equals("a-2001")).findFirst().orElseThrow()));
-        TextFlow sql = node(robot, "#approvalSql", TextFlow.class);
-        waitUntil("it is shown", () -> sql.getChildren().size() > 100);
-        assertTrue(sql.getChildren().size() <= dev.bulwark.console.ui.SqlText.MAX_RUNS, "layout stays bounded");
+        ListView<List<SqlText.StyledRun>> sql = sqlView(robot);
+        waitUntil("it is shown", () -> sql.getItems().size() > 100);
 
-        List<Text> runs = sql.getChildren().stream().map(Text.class::cast).toList();
-        String shown = String.join("", runs.stream().map(Text::getText).toList());
-        assertEquals(dev.bulwark.model.SafeText.block(statement), shown, "the whole text, nothing elided");
-        for (int i = 0; i < runs.size(); i++) {
-            Text run = runs.get(i);
-            String text = run.getText();
-            text.codePoints().forEach(c -> assertFalse(c != '\n' && c != '\t' && c != dev.bulwark.model.SafeText.OPEN
+        assertEquals(dev.bulwark.model.SafeText.block(statement), SqlText.shownText(sql), "the whole text, nothing elided");
+        for (SqlText.StyledRun run : sql.getItems().stream().flatMap(List::stream).toList()) {
+            String text = run.text();
+            text.codePoints().forEach(c -> assertFalse(c != '\t' && c != dev.bulwark.model.SafeText.OPEN
                     && dev.bulwark.model.SafeText.needsEscape(c, dev.bulwark.model.SafeText.Layout.BLOCK),
                     String.format("raw U+%04X shown", c)));
-            if (!(i == runs.size() - 1 && runs.size() >= dev.bulwark.console.ui.SqlText.MAX_RUNS - 1)) {
-                assertEquals(text.indexOf(dev.bulwark.model.SafeText.OPEN) >= 0, run.getStyleClass().contains("sql-escape"),
-                        "escapes, and only they, in the escape style: " + text);
-            }
+            assertEquals(text.indexOf(dev.bulwark.model.SafeText.OPEN) >= 0, run.styleClass().equals("sql-escape"),
+                    "escapes, and only they, in the escape style: " + text);
         }
+        FxActions.run(robot, () -> sql.scrollTo(sql.getItems().size() - 1));
+        assertTrue(robot.lookup("#approvalSql .sql-escape").tryQuery().isPresent(), "escapes drawn in their style");
         assertEquals("Does SELECT, UPDATE on accounts · kind WRITE", node(robot, "#approvalClassification", Label.class).getText());
         assertTrue(node(robot, "#approvalTextWarning", Label.class).isVisible());
         assertTrue(queue.getItems().stream().filter(row -> row.id().equals("a-2001")).findFirst().orElseThrow()

@@ -40,10 +40,10 @@ class ReplayTimelineTest {
                 new Frame(2, T + 1, new FramePayload.Result(List.of(new ResultColumn("c", "text")), List.of(List.of("x")),
                         false, 1, "SELECT 1\u001b[2K")),
                 new Frame(3, T + 2, new FramePayload.Error("42501", "no\u200b", "d\u2028"))));
-        assertEquals("Bind values: $1 = 'a\u27e8U+202E\u27e9\u27e8LF\u27e9-- parameters: $1 = ''ok''', $2 = NULL",
+        assertEquals("Bind values: $1 = 'a\u00abU+202E\u00bb\u00abLF\u00bb-- parameters: $1 = ''ok''', $2 = NULL",
                 timeline.at(0).message());
         assertEquals("Not classified", timeline.at(0).classification());
-        assertTrue(timeline.at(1).message().startsWith("SELECT 1\u27e8ESC\u27e9[2K"), timeline.at(1).message());
-        assertEquals("ERROR 42501: no\u27e8U+200B\u27e9\nd\u27e8U+2028\u27e9", timeline.at(2).message());
+        assertTrue(timeline.at(1).message().startsWith("SELECT 1\u00abESC\u00bb[2K"), timeline.at(1).message());
+        assertEquals("ERROR 42501: no\u00abU+200B\u00bb\nd\u00abU+2028\u00bb", timeline.at(2).message());
     }
 }

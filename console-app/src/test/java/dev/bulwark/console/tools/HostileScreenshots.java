@@ -44,12 +44,15 @@ public final class HostileScreenshots {
 
     public static String statement() {
         StringBuilder sql = new StringBuilder("/* read-only report, no changes */\n-- parameters: $1 = 'archived'\n"
-                + "WITH report(line) AS (VALUES\n    ($2::text),\n");
+                + "/* monthly totals:\n");
         int n = 0;
-        while (sql.length() < 100 * 1024) {
-            sql.append("    ('monthly total ").append(n++).append(": ok").append(n % 7 == 0 ? HOSTILE : "").append("'),\n");
+        // 100 KiB as sent (UTF-8), under the engine's approvals.max_statement_chars (100,000 characters).
+        while (sql.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 100 * 1024) {
+            for (int i = 0; i < 100; i++) {
+                sql.append("   monthly total ").append(n++).append(": ok").append(n % 2 == 0 ? HOSTILE : "").append("\n");
+            }
         }
-        sql.append("    ('end'))\nUPDATE orders SET status = $1 /* \u202e no rows */");
+        sql.append("*/\nUPDATE orders SET status = ? || ? /* \u202e no rows */");
         return sql.toString();
     }
 
@@ -66,10 +69,13 @@ public final class HostileScreenshots {
         Connection alice = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.path("port").asInt() + "/shop",
                 properties);
         String sql = statement();
+        System.out.printf("statement: %d characters, %d bytes in UTF-8%n", sql.length(),
+                sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         Thread held = Thread.ofPlatform().start(() -> {
             try (PreparedStatement statement = alice.prepareStatement(sql)) {
-                statement.setString(1, "shipped\u202e\u200b\n-- parameters: $1 = 'archived'");
-                statement.setString(2, "\u2066total\u2069 \u001b[31mok\u001b[0m");
+                // pgjdbc numbers its ? placeholders $1, $2 in the order they appear.
+                statement.setString(1, "\u2066total\u2069 \u001b[31mok\u001b[0m");
+                statement.setString(2, "shipped\u202e\u200b\n-- parameters: $1 = 'archived'");
                 statement.executeUpdate();
             } catch (Exception e) {
                 System.out.println("alice's statement ended: " + e.getMessage());
@@ -117,7 +123,8 @@ public final class HostileScreenshots {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
         shoot(console, out.resolve("console-approvals-hostile.png"));
         onFx(() -> {
-            ((ScrollPane) console.scene().lookup("#approvalSqlScroll")).setVvalue(1.0);
+            javafx.scene.control.ListView<?> lines = (javafx.scene.control.ListView<?>) console.scene().lookup("#approvalSql");
+            lines.scrollTo(lines.getItems().size() - 1);
             return null;
         });
         shoot(console, out.resolve("console-approvals-hostile-end.png"));
