@@ -312,7 +312,8 @@ class DemoApprovalsIT {
         String[] replay = ctl("replay", held.sessionId());
         assertEquals("0", replay[0], replay[2]);
         assertTerminalSafe(replay[1]);
-        assertTrue(replay[1].contains("statement      [hold " + held.rule() + "] verbs UPDATE; tables scratch\n"), replay[1]);
+        assertTrue(replay[1].contains("statement      [deny " + held.rule() + "] verbs UPDATE; tables scratch\n"
+                + "  | /* read-only report, no changes */\n"), replay[1]);
         assertTrue(replay[1].contains("parameter $1 = 'x\u00abU+202E\u00bb"), replay[1]);
     }
 }
