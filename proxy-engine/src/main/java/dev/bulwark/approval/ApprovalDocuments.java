@@ -115,9 +115,12 @@ final class ApprovalDocuments {
             }
             List<String> parameters = request.parameters() == null ? List.of() : request.parameters();
             return Optional.of(new ApprovalSummary(row.id(), row.sessionId(), row.requestedBy(), request.target(),
-                    request.role(), request.ruleId(), Texts.forReview(request.statement(), parameters, request.reason()),
+                    request.role(), request.ruleId(), request.statement(),
                     request.statementHash(), Instant.parse(request.requestedAt()), approvals, request.quorum(),
-                    state.get(), decisions));
+                    state.get(), decisions, parameters, request.kind() == null ? null
+                            : PendingApproval.classification(new HeldStatement.Classification(request.kind(),
+                                    request.verbs() == null ? List.of() : request.verbs(),
+                                    request.tables() == null ? List.of() : request.tables())), request.reason()));
         } catch (JsonProcessingException | RuntimeException e) {
             return Optional.empty();
         }

@@ -31,8 +31,6 @@ final class PendingApproval {
     final CompletableFuture<Outcome> settled = new CompletableFuture<>();
     /** Who asked, as a person: no reviewer who is the same person may decide. */
     final PersonKeys requesterPerson;
-    /** Reviewers see the bind values too: what they approve is what runs. */
-    private final String reviewText;
 
     // guarded by this
     ApprovalState state = ApprovalState.PENDING;
@@ -52,13 +50,21 @@ final class PendingApproval {
         this.expiresAt = requestedAt.plus(held.approval().timeout());
         this.retryKey = retryKey;
         this.requesterPerson = held.requester().person();
-        this.reviewText = Texts.forReview(held.text(), held.parameters(), held.reason());
     }
 
     synchronized ApprovalSummary summary() {
         return new ApprovalSummary(id, held.sessionId(), held.requester().subject(), held.target(), held.role(),
-                held.rule().id(), reviewText, statementHash, requestedAt, approvers.size(), held.approval().quorum(),
-                state, decisions);
+                held.rule().id(), held.text(), statementHash, requestedAt, approvers.size(), held.approval().quorum(),
+                state, decisions, held.parameters(), classification(held.classification()), held.reason());
+    }
+
+    /**
+     * Reviewers see the bind values and the classification too, each in its own field, so what they
+     * approve is what runs and statement text cannot imitate the engine's annotations.
+     */
+    static dev.bulwark.model.Classification classification(HeldStatement.Classification classification) {
+        return new dev.bulwark.model.Classification(classification.kind().isBlank() ? "UNKNOWN" : classification.kind(),
+                classification.verbs(), classification.tables());
     }
 
     /** The requester as one string for limits: subject and issuer, length-prefixed. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.recording.AuditExporter;
 import dev.bulwark.recording.AuditVerifier;
 import dev.bulwark.recording.Recorder;
@@ -130,8 +131,9 @@ public final class AuditCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            // A broken record is printed as stored: nothing in it may drive the auditor's terminal.
+            PrintWriter out = new PrintWriter(SafeText.terminalGuard(spec.commandLine().getOut()), true);
+            PrintWriter err = new PrintWriter(SafeText.terminalGuard(spec.commandLine().getErr()), true);
             StoreLocation.Resolved resolved;
             ChainKey seed;
             Integer stateEpoch = null;

@@ -147,7 +147,10 @@ public final class Engine implements AutoCloseable {
             @Override
             public void statement(LiveSession session, String sql, StatementGate.Decision decision) {
                 VerdictAction action = switch (decision) {
-                    case StatementGate.Decision.Allow a -> VerdictAction.ALLOW;
+                    // Named as the recording names it (LOG when a log rule matched), so live events,
+                    // replay frames and the audit export agree.
+                    case StatementGate.Decision.Allow a -> a.summary() != null && !a.summary().logged().isEmpty()
+                            ? VerdictAction.LOG : VerdictAction.ALLOW;
                     case StatementGate.Decision.Deny d -> VerdictAction.DENY;
                     case StatementGate.Decision.Pending p -> VerdictAction.HOLD;
                 };

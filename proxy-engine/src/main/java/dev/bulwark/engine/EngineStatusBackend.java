@@ -71,12 +71,14 @@ final class EngineStatusBackend implements ManagementBackend.EngineBackend {
         other.put("recorder_queued", (long) recorded.queued());
         other.put("policy_rules_version", parts.rules().policyVersion());
         other.put("masking_rules_version", parts.rules().maskingVersion());
+        other.put("statements_logged", events.statements(VerdictAction.LOG));
         other.put("classifier_cached_texts", (long) parts.classifier().cachedTexts());
         return CompletableFuture.completedFuture(new EngineStats(
                 events.sessionsStarted(),
                 parts.registry().size(),
                 events.statements(),
-                events.statements(VerdictAction.ALLOW),
+                // allowed as they were, whether or not a log rule noted them
+                events.statements(VerdictAction.ALLOW) + events.statements(VerdictAction.LOG),
                 events.statements(VerdictAction.MASK),
                 events.statements(VerdictAction.DENY),
                 events.statements(VerdictAction.HOLD),

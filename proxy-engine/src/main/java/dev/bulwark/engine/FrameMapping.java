@@ -40,7 +40,8 @@ final class FrameMapping {
                         case SIMPLE -> FramePayload.Protocol.SIMPLE;
                         case EXTENDED -> FramePayload.Protocol.EXTENDED;
                     },
-                    statement.text(), statement.parameters(), verdict(statement.verdict()), statement.ruleId());
+                    statement.text(), statement.parameters(), verdict(statement.verdict()), statement.ruleId(),
+                    statement.truncated(), statement.verbs(), statement.tables());
             case dev.bulwark.recording.FramePayload.Approval approval -> {
                 ApprovalState state = switch (approval.state()) {
                     case ASKED -> ApprovalState.PENDING;
@@ -78,10 +79,14 @@ final class FrameMapping {
         };
     }
 
-    /** A LOG verdict is an allowed statement that a LOG rule also noted. */
+    /**
+     * The recording's verdict under the same name in the protocol (the audit export writes the
+     * recording's names), so an auditor comparing the export with the console sees one verdict.
+     */
     static VerdictAction verdict(dev.bulwark.recording.FramePayload.Verdict verdict) {
         return switch (verdict) {
-            case ALLOW, LOG -> VerdictAction.ALLOW;
+            case ALLOW -> VerdictAction.ALLOW;
+            case LOG -> VerdictAction.LOG;
             case DENY -> VerdictAction.DENY;
             case HOLD -> VerdictAction.HOLD;
         };
@@ -93,6 +98,7 @@ final class FrameMapping {
             case ALLOW -> "ALLOW";
             case DENY -> "DENY";
             case HOLD -> "HOLD";
+            case LOG -> "LOG";
             case MASK -> throw new IllegalArgumentException(
                     "recordings do not tell masked statements apart from allowed ones: search for allow");
         };

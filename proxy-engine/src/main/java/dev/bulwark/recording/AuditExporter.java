@@ -1,7 +1,9 @@
 package dev.bulwark.recording;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.model.ManagementJson;
 import dev.bulwark.store.AdminRecord;
 import dev.bulwark.store.ChainCursor;
 import dev.bulwark.store.ChainRecord;
@@ -102,7 +104,14 @@ public final class AuditExporter {
         line.put("database_role", session.databaseRole());
     }
 
+    /**
+     * Every character outside printable ASCII as a {@code \\u} escape: the same JSON values for a
+     * SIEM, but a line viewed in a terminal or pager cannot carry raw controls, bidi overrides or
+     * zero-width characters from a statement.
+     */
     private static String toJson(ObjectNode line) throws JsonProcessingException {
-        return FrameJson.MAPPER.writeValueAsString(line);
+        return TERMINAL_SAFE.writeValueAsString(line);
     }
+
+    private static final ObjectWriter TERMINAL_SAFE = ManagementJson.terminalWriter(FrameJson.MAPPER);
 }

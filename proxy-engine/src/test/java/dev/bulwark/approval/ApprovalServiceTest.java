@@ -661,7 +661,9 @@ class ApprovalServiceTest {
         assertEquals(ApprovalState.DENIED, fromStore.state());
         assertEquals("bob", fromStore.decisions().getFirst().by());
         assertEquals(Decision.DENY, fromStore.decisions().getFirst().decision());
-        assertEquals(DELETE + "\n-- parameters: $1 = '2020-01-01'", fromStore.statement());
+        assertEquals(DELETE, fromStore.statement(), "the text alone: bind values have their own field");
+        assertEquals(List.of("2020-01-01"), fromStore.parameters());
+        assertEquals(List.of("DELETE"), fromStore.classification().verbs());
         assertEquals(older.statementHash(), fromStore.statementHash());
         assertEquals("bulk-delete", fromStore.rule());
 
@@ -678,7 +680,9 @@ class ApprovalServiceTest {
         assertEquals(3, events.size());
         Event.ApprovalRequested requested = assertInstanceOf(Event.ApprovalRequested.class, events.get(0));
         assertEquals(ApprovalState.PENDING, requested.approval().state());
-        assertEquals(DELETE + "\n-- parameters: $1 = '2020-01-01'", requested.approval().statement());
+        assertEquals(DELETE, requested.approval().statement(), "the text alone: bind values have their own field");
+        assertEquals(List.of("2020-01-01"), requested.approval().parameters());
+        assertEquals(List.of("DELETE"), requested.approval().classification().verbs());
         assertEquals("alice", requested.approval().requester());
         assertEquals(2, requested.approval().quorum());
         Event.ApprovalChanged one = assertInstanceOf(Event.ApprovalChanged.class, events.get(1));

@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.management.FakeBackend;
 import dev.bulwark.management.ManagementConfig;
 import dev.bulwark.management.TestServer;
+import dev.bulwark.model.ApprovalState;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.Classification;
 import dev.bulwark.model.EngineMessage;
+import dev.bulwark.model.Frame;
+import dev.bulwark.model.FramePayload;
+import dev.bulwark.model.ResultColumn;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.ManagementJson;
 import dev.bulwark.model.OperatorRole;
 import dev.bulwark.model.RecordingSummary;
@@ -191,12 +198,14 @@ class CtlCommandTest {
         assertEquals(0, replay.code(), replay.err());
         assertEquals(List.of(
                 "#1     08:00:00.000  session start  alice (analysts) -> orders/orders as bulwark_ro from 10.0.0.1:50000 [psql]",
-                "#2     08:00:00.001  statement      [mask pii] SELECT id, email FROM customers",
+                "#2     08:00:00.001  statement      [mask pii] verbs ?; tables -",
+                "  | SELECT id, email FROM customers",
                 "#3     08:00:00.002  result         SELECT 2 (2 rows)",
                 "         id  email",
                 "         1   ****",
                 "         2   NULL",
-                "#4     08:00:00.003  statement      [deny no-ddl] DROP TABLE customers",
+                "#4     08:00:00.003  statement      [deny no-ddl] verbs ?; tables -",
+                "  | DROP TABLE customers",
                 "#5     08:00:00.004  error          42501 denied by rule no-ddl",
                 "#6     08:00:00.005  session end    client closed the connection"), replay.lines());
         Run range = ctl("replay", "s-9", "--from", "4", "--to", "5", "--json");
@@ -277,5 +286,198 @@ class CtlCommandTest {
         Run stranger = ctl("sessions");
         assertEquals(CtlCommand.NOT_ALLOWED, stranger.code());
         assertTrue(stranger.err().startsWith("bulwark ctl: unauthorized: the OS user (uid " + uid + ")"), stranger.err());
+    }
+
+    // --- what a reviewer or auditor sees (issue 14 class 8, issue 24 classes 2, 3, 6) ----------------
+
+    /** Terminal controls, direction changes and invisible characters, as an attacker would plant them. */
+    private static final String HOSTILE = "\u001b[2K\u001b[1A\u009b2K\u202e\u2066\u200b\u200d\ufeff\u00ad\u2028\u2029"
+            + "\u061c\u200e\ufe0f\udb40\udc41\u007f\r\u00a0\ud800";
+
+    /** 100 KiB of statement: a comment fills the start, the UPDATE comes late, hostile characters throughout. */
+    private static String bigStatement() {
+        StringBuilder sql = new StringBuilder("/* read-only report, no changes */ SELECT 1;\n");
+        sql.append("-- parameters: $1 = 'harmless'\n");
+        while (sql.length() < 100 * 1024) {
+            sql.append("SELECT '").append(HOSTILE).append("' AS pad").append(sql.length()).append(";\n");
+        }
+        return sql.append("UPDATE accounts SET balance = 0 WHERE owner = $1 /*\u202e*/;").toString();
+    }
+
+    private static ApprovalSummary hostileApproval(String id, String statement) {
+        return new ApprovalSummary(id, "s-\u001b[31mred", "mallory", "orders", "bulwark_rw", "prod-writes", statement,
+                "sha256:0123abcd", FakeBackend.STARTED, 0, 1, ApprovalState.PENDING, List.of(),
+                java.util.Arrays.asList("x\u202e'; DROP TABLE t; --\n-- parameters: $1 = 'ok'" + HOSTILE, null, "NULL"),
+                new Classification("WRITE", List.of("SELECT", "UPDATE"), List.of("accounts")));
+    }
+
+    /** Nothing a terminal acts on or does not draw: only printable text, spaces and line feeds. */
+    private static void assertTerminalSafe(String out) {
+        for (int i = 0; i < out.length(); ) {
+            int codePoint = out.codePointAt(i);
+            if (codePoint != '\n' && (SafeText.needsEscape(codePoint, SafeText.Layout.BLOCK) && codePoint != SafeText.OPEN
+                    || codePoint == '\t')) {
+                throw new AssertionError(String.format("raw U+%04X at %d: %s", codePoint, i,
+                        out.substring(Math.max(0, i - 40), Math.min(out.length(), i + 40))));
+            }
+            i += Character.charCount(codePoint);
+        }
+    }
+
+    @Test
+    void approvalsShowPrintsTheWholeRequestWithNothingRaw() throws Exception {
+        String statement = bigStatement();
+        ApprovalSummary approval = engine.fake.hold(hostileApproval("a-1", statement));
+
+        Run show = ctl("approvals", "show", "a-1");
+        assertEquals(0, show.code(), show.err());
+        assertTerminalSafe(show.out());
+        List<String> lines = show.lines();
+        // The labelled facts, each on its own line at column 0.
+        assertTrue(lines.contains("approval   a-1"), show.out().substring(0, 600));
+        assertTrue(lines.contains("session    " + SafeText.line(approval.sessionId())), show.out().substring(0, 600));
+        assertTrue(lines.contains("rule       prod-writes"));
+        assertTrue(lines.contains("kind       WRITE"));
+        assertTrue(lines.contains("verbs      SELECT,UPDATE"));
+        assertTrue(lines.contains("tables     accounts"));
+        assertTrue(lines.contains("hash       sha256:0123abcd"));
+        // The whole text, every line under the gutter: stripped of it, it is the rendered statement.
+        int start = lines.indexOf(lines.stream().filter(l -> l.startsWith("statement (")).findFirst().orElseThrow());
+        assertTrue(lines.get(start).startsWith("statement (" + statement.codePointCount(0, statement.length()) + " characters"),
+                lines.get(start));
+        int end = lines.indexOf("parameters (3):");
+        assertTrue(end > start, "parameters after the statement");
+        String shown = String.join("\n", lines.subList(start + 1, end).stream().map(l -> {
+            assertTrue(l.startsWith("  | "), "every statement line has the gutter: " + l);
+            return l.substring(4);
+        }).toList());
+        assertEquals(SafeText.block(statement), shown, "the full text, nothing elided");
+        assertTrue(shown.contains("UPDATE accounts SET balance = 0"), "the part after 100 KiB is there");
+        // The engine's labels cannot be imitated: the only line starting "parameters" is the engine's.
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("parameters")).count());
+        assertEquals(List.of(
+                "  $1 = " + SafeText.value(approval.parameters().get(0)) + "  ("
+                        + approval.parameters().get(0).codePointCount(0, approval.parameters().get(0).length()) + " characters)",
+                "  $2 = NULL",
+                "  $3 = 'NULL'  (4 characters)"), lines.subList(end + 1, end + 4));
+        assertTrue(lines.get(end + 1).contains("\u00abU+202E\u00bb") && lines.get(end + 1).contains("\u00abLF\u00bb-- parameters:"),
+                lines.get(end + 1));
+
+        Run json = ctl("approvals", "show", "a-1", "--json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().chars().allMatch(c -> c == '\n' || c >= 0x20 && c < 0x7f), "JSON as printable ASCII");
+        EngineMessage.Approval parsed = ManagementJson.mapper().readValue(json.out(), EngineMessage.Approval.class);
+        assertEquals(approval, parsed.approval(), "the same values, escaped only on the terminal");
+
+        Run missing = ctl("approvals", "show", "a-\u001b[2Knope");
+        assertEquals(CtlCommand.ENGINE_ERROR, missing.code());
+        assertTerminalSafe(missing.err());
+    }
+
+    @Test
+    void approveAndDenyPrintWhatTheyDecide() throws Exception {
+        String statement = "/* read-only report, no changes */\nUPDATE accounts SET balance = 0 WHERE owner = $1";
+        engine.fake.hold(hostileApproval("a-1", statement));
+        engine.fake.hold(hostileApproval("a-2", statement + "\u202e"));
+
+        Run approved = ctl("approvals", "approve", "a-1", "--reason", "ticket OPS-1");
+        assertEquals(0, approved.code(), approved.err());
+        assertTerminalSafe(approved.out());
+        assertTrue(approved.out().startsWith("approval a-1 is approved (1/1 approvals); you approved:\n"), approved.out());
+        assertTrue(approved.out().contains("\n  | /* read-only report, no changes */\n  | UPDATE accounts SET balance = 0 WHERE owner = $1\n"),
+                approved.out());
+        assertTrue(approved.out().contains("\nverbs      SELECT,UPDATE\n") && approved.out().contains("\nhash       sha256:0123abcd\n"));
+        assertTrue(approved.out().contains("\n  $1 = 'x\u00abU+202E\u00bb''; DROP TABLE t; --\u00abLF\u00bb-- parameters:"), approved.out());
+
+        Run denied = ctl("approvals", "deny", "a-2", "--reason", "no");
+        assertEquals(0, denied.code(), denied.err());
+        assertTerminalSafe(denied.out());
+        assertTrue(denied.out().startsWith("approval a-2 is denied (0/1 approvals); you denied:\n"), denied.out());
+        assertTrue(denied.out().contains("  | UPDATE accounts SET balance = 0 WHERE owner = $1\u00abU+202E\u00bb\n"), denied.out());
+    }
+
+    @Test
+    void approvalsListShowsWhatTheStatementDoesNotItsFirstCharacters() throws Exception {
+        engine.fake.hold(hostileApproval("a-1", bigStatement()));
+        Run list = ctl("approvals", "list");
+        assertEquals(0, list.code(), list.err());
+        assertTerminalSafe(list.out());
+        assertTrue(list.lines().get(0).contains("DOES") && list.lines().get(0).contains("TABLES"), list.out());
+        String row = list.lines().get(1);
+        assertTrue(row.contains("SELECT,UPDATE  accounts  3"), row);
+        assertTrue(row.matches(".*/\\* read-only report, no changes \\*/ SELEC…\u00ab\\+\\d+ chars\u00bb$"),
+                "the text cut with an explicit marker: " + row);
+    }
+
+    @Test
+    void everyTextOutputEscapesWhatATerminalWouldRun() throws Exception {
+        engine.fake.startSession(new dev.bulwark.model.SessionSummary("s-1", "eve\u001b]0;pwned\u0007", List.of("a\u202eb"),
+                "orders", "orders", "bulwark_ro", "10.0.0.1:1", "psql\u001b[2K\u001b[1A\u200b", FakeBackend.STARTED,
+                SessionState.IDLE, 0, null));
+        Run sessions = ctl("sessions");
+        assertEquals(0, sessions.code(), sessions.err());
+        assertTerminalSafe(sessions.out());
+        assertTrue(sessions.out().contains("psql\u00abESC\u00bb[2K\u00abESC\u00bb[1A\u00abU+200B\u00bb"), sessions.out());
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                engine.hub.statementExecuted("s-1", "eve\u001b[2K", "SELECT 1 \u001b[2K\u001b[1A\u202e\r-- ok",
+                        dev.bulwark.model.VerdictAction.LOG, "r\u200b");
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            Run watch = ctl("watch", "--topics", "statements", "--max-events", "1");
+            assertEquals(0, watch.code(), watch.err());
+            assertTerminalSafe(watch.out());
+            assertTrue(watch.out().contains("[log r\u00abU+200B\u00bb] SELECT 1 \u00abESC\u00bb[2K"), watch.out());
+            Run json = ctl("watch", "--json", "--topics", "statements", "--max-events", "1");
+            assertTerminalSafe(json.out());
+        } finally {
+            running.set(false);
+            producer.join();
+        }
+
+        long t = 1_763_712_000_000_000L;
+        engine.fake.record(new RecordingSummary("s-9", "eve", List.of(), "orders", "orders", "10.0.0.1:1",
+                FakeBackend.STARTED, null, 1, 0, 0, 3), List.of(
+                new Frame(1, t, new FramePayload.Statement(FramePayload.Protocol.EXTENDED, "SELECT $1 \u001b[1A\u202e",
+                        List.of("v\u001b[2K\u2066"), dev.bulwark.model.VerdictAction.ALLOW, null)),
+                new Frame(2, t + 1, new FramePayload.Result(List.of(new ResultColumn("c\u202e", "text")),
+                        List.of(List.of("\u001b[31mred\u200b")), false, 1, "SELECT 1")),
+                new Frame(3, t + 2, new FramePayload.Error("42501", "no \u001b[2K", "d\u2028"))));
+        Run replay = ctl("replay", "s-9");
+        assertEquals(0, replay.code(), replay.err());
+        assertTerminalSafe(replay.out());
+        assertTrue(replay.out().contains("  | SELECT $1 \u00abESC\u00bb[1A\u00abU+202E\u00bb\n"), replay.out());
+        assertTrue(replay.out().contains("parameter $1 = 'v\u00abESC\u00bb[2K\u00abU+2066\u00bb'"), replay.out());
+        assertTrue(replay.out().contains("\u00abESC\u00bb[31mred\u00abU+200B\u00bb"), replay.out());
+    }
+
+    @Test
+    void replayShowsTruncationAndClassificationOfEachStatement() throws Exception {
+        long t = 1_763_712_000_000_000L;
+        String cut = "SELECT * FROM reports /* " + "x".repeat(60);
+        engine.fake.record(new RecordingSummary("s-7", "eve", List.of(), "orders", "orders", "10.0.0.1:1",
+                FakeBackend.STARTED, null, 1, 0, 0, 2), List.of(
+                new Frame(1, t, new FramePayload.Statement(FramePayload.Protocol.SIMPLE, cut, List.of(),
+                        dev.bulwark.model.VerdictAction.LOG, "audit-all", true, List.of("SELECT", "UPDATE"),
+                        List.of("reports", "accounts"))),
+                new Frame(2, t + 1, new FramePayload.Result(List.of(), List.of(), false, 99, "UPDATE 99"))));
+        Run replay = ctl("replay", "s-7");
+        assertEquals(0, replay.code(), replay.err());
+        assertEquals("#1     08:00:00.000  statement      [log audit-all] verbs SELECT,UPDATE; tables reports,accounts;"
+                + " TRUNCATED: only the first " + cut.length() + " characters (or a cut bind value) were recorded;"
+                + " verbs and tables are of the whole statement", replay.lines().get(0));
+        Run json = ctl("replay", "s-7", "--json");
+        JsonNode statement = json.json().get(0).at("/frames/0/payload");
+        assertTrue(statement.get("truncated").asBoolean(), json.out());
+        assertEquals("log", statement.get("verdict").asText());
+        assertEquals("UPDATE", statement.at("/verbs/1").asText());
     }
 }

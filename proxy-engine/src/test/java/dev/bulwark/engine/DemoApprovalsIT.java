@@ -454,4 +454,90 @@ class DemoApprovalsIT {
         tls.init(null, tmf.getTrustManagers(), null);
         return tls;
     }
+
+    /** Runs {@code bulwark ctl} on the demo's socket, as the demo's local operator; returns exit code, stdout, stderr. */
+    static String[] ctl(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine command = new CommandLine(new dev.bulwark.cli.CtlCommand());
+        command.setOut(new java.io.PrintWriter(out, true));
+        command.setErr(new java.io.PrintWriter(err, true));
+        List<String> all = new java.util.ArrayList<>(List.of("--socket", dir.resolve("bulwark.sock").toString()));
+        all.addAll(List.of(args));
+        int code = command.execute(all.toArray(String[]::new));
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    /** Nothing a terminal acts on or does not draw: printable text, spaces and line feeds only. */
+    static void assertTerminalSafe(String out) {
+        out.codePoints().forEach(c -> assertFalse(c != '\n' && c != dev.bulwark.model.SafeText.OPEN
+                && (c == '\t' || dev.bulwark.model.SafeText.needsEscape(c, dev.bulwark.model.SafeText.Layout.BLOCK)),
+                String.format("raw U+%04X in the output", c)));
+    }
+
+    /**
+     * Issue 24 classes 2 and 3, issue 14 class 8, through the demo: a held statement sent with bind
+     * values over the extended protocol, its text and values carrying terminal controls, bidi
+     * overrides and zero-width characters and a fake "-- parameters:" line; {@code ctl approvals show}
+     * prints all of it visibly, the engine's labels apart, and {@code deny} prints what it denied.
+     */
+    @Test
+    void ctlShowsAHeldStatementWholeWithItsBindValuesAndNothingRaw() throws Exception {
+        String sql = "/* read-only report, no changes */\n-- parameters: $1 = 'harmless'\n"
+                + "UPDATE scratch SET v = length($1) /* \u001b[2K\u001b[1A\u202e\u200b */";
+        String value = "x\u202e\u2066\u200b'\n-- parameters: $1 = 'harmless'\u001b[1A";
+        CompletableFuture<String> client = CompletableFuture.supplyAsync(() -> {
+            Properties p = new Properties();
+            p.setProperty("user", "alice");
+            p.setProperty("password", demoJson.path("users").path("alice").asText());
+            p.setProperty("sslmode", "require");
+            try (Connection alice = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.port() + "/shop", p);
+                    java.sql.PreparedStatement s = alice.prepareStatement(sql.replace("length($1)", "length(?)"))) {
+                s.setString(1, value);
+                return "updated " + s.executeUpdate();
+            } catch (SQLException e) {
+                return e.getSQLState() + " " + e.getMessage();
+            }
+        }, clients);
+        ApprovalSummary held = requested("/* read-only report, no changes */");
+        assertEquals(sql, held.statement(), "the text alone, nothing appended");
+        assertEquals(List.of(value), held.parameters());
+
+        String[] show = ctl("approvals", "show", held.id());
+        assertEquals("0", show[0], show[2]);
+        assertTerminalSafe(show[1]);
+        List<String> lines = show[1].lines().toList();
+        assertTrue(lines.contains("approval   " + held.id()), show[1]);
+        assertTrue(lines.contains("session    " + held.sessionId()), show[1]);
+        assertTrue(lines.contains("rule       " + held.rule()), show[1]);
+        assertTrue(lines.contains("verbs      UPDATE"), show[1]);
+        assertTrue(lines.contains("tables     scratch"), show[1]);
+        assertTrue(lines.contains("hash       " + held.statementHash()), show[1]);
+        assertTrue(show[1].contains("\n  | /* read-only report, no changes */\n  | -- parameters: $1 = 'harmless'\n"
+                + "  | UPDATE scratch SET v = length($1) /* \u00abESC\u00bb[2K\u00abESC\u00bb[1A\u00abU+202E\u00bb\u00abU+200B\u00bb */\n"
+                + "parameters (1):\n  $1 = 'x\u00abU+202E\u00bb\u00abU+2066\u00bb\u00abU+200B\u00bb''\u00abLF\u00bb-- parameters: $1 = ''harmless''"
+                + "\u00abESC\u00bb[1A'"), show[1]);
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("parameters")).count(), "only the engine's label");
+
+        String[] list = ctl("approvals", "list");
+        assertEquals("0", list[0], list[2]);
+        assertTerminalSafe(list[1]);
+        assertTrue(list[1].lines().anyMatch(l -> l.startsWith(held.id()) && l.contains("UPDATE  scratch  1")), list[1]);
+
+        String[] denied = ctl("approvals", "deny", held.id(), "--reason", "not a report");
+        assertEquals("0", denied[0], denied[2]);
+        assertTerminalSafe(denied[1]);
+        assertTrue(denied[1].startsWith("approval " + held.id() + " is denied (0/1 approvals); you denied:\n"), denied[1]);
+        assertTrue(denied[1].contains("  | UPDATE scratch SET v = length($1)"), denied[1]);
+        assertTrue(denied[1].contains("  $1 = 'x\u00abU+202E\u00bb"), denied[1]);
+        assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"));
+
+        // The recording, through the socket: the statement frame with its classification.
+        String[] replay = ctl("replay", held.sessionId());
+        assertEquals("0", replay[0], replay[2]);
+        assertTerminalSafe(replay[1]);
+        assertTrue(replay[1].contains("statement      [deny " + held.rule() + "] verbs UPDATE; tables scratch\n"
+                + "  | /* read-only report, no changes */\n"), replay[1]);
+        assertTrue(replay[1].contains("parameter $1 = 'x\u00abU+202E\u00bb"), replay[1]);
+    }
 }

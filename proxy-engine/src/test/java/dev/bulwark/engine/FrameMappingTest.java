@@ -46,17 +46,41 @@ class FrameMappingTest {
     @Test
     void statement() {
         assertEquals(new FramePayload.Statement(FramePayload.Protocol.EXTENDED, "DELETE FROM t WHERE id = $1",
-                        Arrays.asList("7", null), VerdictAction.HOLD, "hold-deletes"),
+                        Arrays.asList("7", null), VerdictAction.HOLD, "hold-deletes", false, List.of("DELETE"), List.of("t")),
                 map(new dev.bulwark.recording.FramePayload.Statement(dev.bulwark.recording.FramePayload.Protocol.EXTENDED,
                         "DELETE FROM t WHERE id = $1", Arrays.asList("7", null), Verdict.HOLD, "hold-deletes", "Hold deletes",
                         List.of("t"), List.of("DELETE"))));
-        assertEquals(VerdictAction.ALLOW, FrameMapping.verdict(Verdict.LOG), "a LOG verdict is an allowed statement");
         assertEquals(VerdictAction.DENY, FrameMapping.verdict(Verdict.DENY));
         assertEquals(VerdictAction.ALLOW, FrameMapping.verdict(Verdict.ALLOW));
         FramePayload.Statement simple = (FramePayload.Statement) map(new dev.bulwark.recording.FramePayload.Statement(
                 dev.bulwark.recording.FramePayload.Protocol.SIMPLE, "SELECT 1", List.of(), Verdict.ALLOW, null, null, null, null));
         assertEquals(FramePayload.Protocol.SIMPLE, simple.protocol());
         assertEquals(null, simple.rule());
+    }
+
+    /** Issue 24 class 6: an UPDATE after the recorder's cut still shows, and the cut is said. */
+    @Test
+    void aTruncatedStatementKeepsItsFlagAndItsClassification() {
+        FramePayload.Statement cut = (FramePayload.Statement) map(new dev.bulwark.recording.FramePayload.Statement(
+                dev.bulwark.recording.FramePayload.Protocol.SIMPLE, "SELECT 1; /* xxxx", List.of(), Verdict.LOG,
+                "audit-all", "Audit all", List.of("accounts"), List.of("SELECT", "UPDATE"), true));
+        assertEquals(true, cut.truncated());
+        assertEquals(List.of("SELECT", "UPDATE"), cut.verbs());
+        assertEquals(List.of("accounts"), cut.tables());
+        assertEquals(VerdictAction.LOG, cut.verdict());
+    }
+
+    /** The export writes the recording's verdict names; the socket must say the same verdict for each. */
+    @Test
+    void everyRecordedVerdictHasTheSameNameOnTheSocket() throws Exception {
+        for (Verdict recorded : Verdict.values()) {
+            String socket = ManagementJson.mapper().writeValueAsString(FrameMapping.verdict(recorded)).replace("\"", "");
+            String exported = FrameJson.write(new dev.bulwark.recording.FramePayload.Statement(
+                    dev.bulwark.recording.FramePayload.Protocol.SIMPLE, "SELECT 1", List.of(), recorded, null, null, null, null))
+                    .replaceAll(".*\"verdict\":\"([A-Z]+)\".*", "$1");
+            assertEquals(exported.toLowerCase(java.util.Locale.ROOT), socket, "verdict " + recorded);
+            assertEquals(exported, FrameMapping.recordedVerdict(FrameMapping.verdict(recorded)), "search by it finds it");
+        }
     }
 
     @Test

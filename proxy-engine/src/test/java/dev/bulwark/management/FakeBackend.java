@@ -131,6 +131,13 @@ public final class FakeBackend implements AutoCloseable {
         return approval;
     }
 
+    /** Holds a request as given (bind values, classification). */
+    public synchronized ApprovalSummary hold(ApprovalSummary approval) {
+        approvals.put(approval.id(), approval);
+        hub.approvalRequested(approval);
+        return approval;
+    }
+
     public synchronized void storeRule(RuleDocument rule) {
         rules.put(key(rule.kind(), rule.id()), rule);
         hub.ruleChanged(rule);
@@ -350,9 +357,7 @@ public final class FakeBackend implements AutoCloseable {
                 int approved = current.approvals() + (decision == Decision.APPROVE ? 1 : 0);
                 ApprovalState state = decision == Decision.DENY ? ApprovalState.DENIED
                         : approved >= current.quorum() ? ApprovalState.APPROVED : ApprovalState.PENDING;
-                ApprovalSummary changed = new ApprovalSummary(current.id(), current.sessionId(), current.requester(),
-                        current.target(), current.role(), current.rule(), current.statement(), current.statementHash(),
-                        current.requestedAt(), approved, current.quorum(), state, decisions);
+                ApprovalSummary changed = current.decided(approved, state, decisions);
                 approvals.put(approvalId, changed);
                 hub.approvalChanged(changed);
                 return result("approvals.decide", changed);

@@ -47,8 +47,13 @@ public sealed interface FramePayload {
      * @param parameters bind values as the recorder kept them (null for SQL NULL; the recorder may redact)
      * @param verdict what policy decided
      * @param rule the deciding rule's id, absent when the default decided
+     * @param truncated whether the recorder cut the text or a bind value (what ran may hold more,
+     *     for example an UPDATE after the cut: see {@code verbs})
+     * @param verbs the statement verbs the engine found in the whole statement, before any cut
+     * @param tables the tables the engine found in the whole statement, before any cut
      */
-    record Statement(Protocol protocol, String text, List<String> parameters, VerdictAction verdict, String rule)
+    record Statement(Protocol protocol, String text, List<String> parameters, VerdictAction verdict, String rule,
+            boolean truncated, List<String> verbs, List<String> tables)
             implements FramePayload {
         public Statement {
             requireNonNull(protocol, "protocol is null");
@@ -56,6 +61,13 @@ public sealed interface FramePayload {
             parameters = Checks.nullableElements(parameters);
             requireNonNull(verdict, "verdict is null");
             rule = Checks.optionalText(rule);
+            verbs = Checks.list(verbs);
+            tables = Checks.list(tables);
+        }
+
+        /** Not truncated, not classified. */
+        public Statement(Protocol protocol, String text, List<String> parameters, VerdictAction verdict, String rule) {
+            this(protocol, text, parameters, verdict, rule, false, List.of(), List.of());
         }
     }
 

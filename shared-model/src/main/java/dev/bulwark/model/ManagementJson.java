@@ -4,6 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -63,6 +68,36 @@ public final class ManagementJson {
      */
     public static JsonMapper mapper() {
         return SHARED;
+    }
+
+    /**
+     * JSON for a terminal: the same values, but every character outside printable ASCII (C1
+     * controls, DEL, bidi overrides, zero-width characters, ...) written as a {@code \\uXXXX}
+     * escape, so JSON printed to a terminal or a log viewer cannot drive it; a JSON reader gets
+     * the same strings back. (Jackson already escapes C0 controls.)
+     */
+    public static ObjectWriter terminalWriter(ObjectMapper mapper) {
+        return mapper.writer().with(TerminalEscapes.INSTANCE);
+    }
+
+    private static final class TerminalEscapes extends CharacterEscapes {
+        static final TerminalEscapes INSTANCE = new TerminalEscapes();
+        private final int[] ascii;
+
+        private TerminalEscapes() {
+            ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+            ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return new SerializedString(String.format("\\u%04x", ch));
+        }
     }
 
     private static final class InstantSerializer extends StdScalarSerializer<Instant> {

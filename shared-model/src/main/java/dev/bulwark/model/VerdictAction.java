@@ -9,5 +9,11 @@ public enum VerdictAction {
     @JsonProperty("mask") MASK,
     @JsonProperty("deny") DENY,
     /** Held until reviewers approve or deny it. */
-    @JsonProperty("hold") HOLD
+    @JsonProperty("hold") HOLD,
+    /**
+     * Allowed, and a log rule matched it. Recordings and the audit export name it LOG; the
+     * protocol says log too rather than folding it into allow, so an auditor reading the export
+     * and the console see the same verdict.
+     */
+    @JsonProperty("log") LOG
 }

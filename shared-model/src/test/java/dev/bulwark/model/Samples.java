@@ -26,9 +26,10 @@ public final class Samples {
 
     public static ApprovalSummary approval() {
         return new ApprovalSummary("a-19", "s-7f3a", "alice@example.com", "orders", "bulwark_rw", "prod-writes",
-                "DELETE FROM orders WHERE id = 42", "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "DELETE FROM orders WHERE created < $1 AND note IS NOT DISTINCT FROM $2", "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                 AT, 1, 2, ApprovalState.PENDING,
-                List.of(new ApprovalDecision("bob", LATER, Decision.APPROVE, "ticket OPS-1234")));
+                List.of(new ApprovalDecision("bob", LATER, Decision.APPROVE, "ticket OPS-1234")),
+                Arrays.asList("2026-01-01", null), new Classification("WRITE", List.of("DELETE"), List.of("orders")));
     }
 
     public static JsonNode ruleBody() {
@@ -58,7 +59,8 @@ public final class Samples {
     public static Map<Class<?>, FramePayload> framePayloads() {
         Map<Class<?>, FramePayload> samples = new LinkedHashMap<>();
         put(samples, new FramePayload.Statement(FramePayload.Protocol.EXTENDED,
-                "SELECT id, email FROM customers WHERE id = $1", List.of("42"), VerdictAction.MASK, "pii"));
+                "SELECT id, email FROM customers WHERE id = $1", List.of("42"), VerdictAction.MASK, "pii",
+                true, List.of("SELECT"), List.of("customers")));
         put(samples, new FramePayload.Result(
                 List.of(new ResultColumn("id", "int4"), new ResultColumn("email", "text")),
                 List.of(List.of("42", "****"), Arrays.asList("43", null)), false, 2, "SELECT 2"));

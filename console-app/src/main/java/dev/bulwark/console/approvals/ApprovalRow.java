@@ -3,6 +3,7 @@ package dev.bulwark.console.approvals;
 import dev.bulwark.console.ui.Format;
 import dev.bulwark.model.ApprovalDecision;
 import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.Classification;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -39,10 +40,11 @@ public final class ApprovalRow {
     void update(ApprovalSummary newSummary) {
         requireNonNull(newSummary, "newSummary is null");
         summary.set(newSummary);
-        requester.set(newSummary.requester());
-        target.set(newSummary.target() + (newSummary.role().isEmpty() ? "" : " as " + newSummary.role()));
-        rule.set(newSummary.rule());
-        statement.set(Format.statementLine(newSummary.statement(), 160));
+        requester.set(Format.safe(newSummary.requester()));
+        target.set(Format.safe(newSummary.target() + (newSummary.role().isEmpty() ? "" : " as " + newSummary.role())));
+        rule.set(Format.safe(newSummary.rule()));
+        // What it does first (from the engine's reading), so a leading comment cannot fill the line.
+        statement.set(doesText(newSummary) + " · " + Format.statementLine(newSummary.statement(), 160));
         progress.set(newSummary.approvals() + " of " + newSummary.quorum());
         outcome.set(outcomeText(newSummary));
         if (newSummary.state().isFinal() && decidedAt == null) {
@@ -53,6 +55,23 @@ public final class ApprovalRow {
 
     void tick(Instant now) {
         waiting.set(Format.since(summary.get().requestedAt(), now));
+    }
+
+    /** "UPDATE, SELECT on accounts": the verbs and tables the engine found, or that it does not know. */
+    static String doesText(ApprovalSummary approval) {
+        Classification classification = approval.classification();
+        if (classification == null) {
+            return "unclassified";
+        }
+        return (classification.verbs().isEmpty() ? "?" : Format.safe(String.join(", ", classification.verbs())))
+                + (classification.tables().isEmpty() ? "" : " on " + Format.safe(String.join(", ", classification.tables())));
+    }
+
+    /** The classification in full, for the detail pane. */
+    static String classificationText(ApprovalSummary approval) {
+        Classification classification = approval.classification();
+        return classification == null ? "Not classified"
+                : "Does " + doesText(approval) + " · kind " + Format.safe(classification.kind());
     }
 
     static String outcomeText(ApprovalSummary approval) {
@@ -66,8 +85,8 @@ public final class ApprovalRow {
     }
 
     private static String decisionText(ApprovalDecision decision) {
-        return decision.by() + " " + (decision.decision() == dev.bulwark.model.Decision.APPROVE ? "approved" : "denied")
-                + (decision.reason().isBlank() ? "" : " (" + decision.reason() + ")");
+        return Format.safe(decision.by()) + " " + (decision.decision() == dev.bulwark.model.Decision.APPROVE ? "approved" : "denied")
+                + (decision.reason().isBlank() ? "" : " (" + Format.safe(decision.reason()) + ")");
     }
 
     public String id() {

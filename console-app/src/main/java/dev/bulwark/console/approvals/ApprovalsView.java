@@ -2,12 +2,16 @@ package dev.bulwark.console.approvals;
 
 import dev.bulwark.console.ui.Css;
 import dev.bulwark.console.ui.SqlText;
+import dev.bulwark.console.ui.UntrustedText;
 import dev.bulwark.console.ui.Views;
+import dev.bulwark.model.ApprovalSummary;
+import dev.bulwark.model.SafeText;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Orientation;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
@@ -16,11 +20,14 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.TextFlow;
 
+import java.util.List;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -36,7 +43,11 @@ public final class ApprovalsView {
     private final TableView<ApprovalRow> queue = new TableView<>();
     private final TableView<ApprovalRow> history = new TableView<>();
     private final Label info = Views.label("approvalInfo", Css.MUTED);
-    private final TextFlow sql = SqlText.flow("");
+    private final ListView<List<SqlText.StyledRun>> sql = SqlText.view();
+    private final Label classification = Views.label("approvalClassification", Css.STRONG);
+    private final Label textWarning = Views.label("approvalTextWarning", Css.TEXT_WARNING);
+    private final Label parametersTitle = Views.text("", Css.SECTION_TITLE);
+    private final GridPane parameters = new GridPane();
     private final TextField reason = new TextField();
     private final Button approve = Views.button("approveButton", "Approve", null);
     private final Button deny = Views.button("denyButton", "Deny", null);
@@ -72,10 +83,10 @@ public final class ApprovalsView {
 
         info.setWrapText(true);
         sql.setId("approvalSql");
-        ScrollPane sqlScroll = new ScrollPane(sql);
-        sqlScroll.setId("approvalSqlScroll");
-        sqlScroll.setFitToWidth(true);
-        sqlScroll.getStyleClass().add(Css.CARD);
+        // The statement's own scrolling list of lines: whole, however long.
+        Region sqlScroll = sql;
+        sql.getStyleClass().add(Css.CARD);
+        sql.setMinHeight(60);
         VBox.setVgrow(sqlScroll, Priority.ALWAYS);
         reason.setId("reasonField");
         reason.setPromptText("Reason (required to deny, optional to approve)");
@@ -85,9 +96,34 @@ public final class ApprovalsView {
         approve.setMinWidth(96);
         deny.setMinWidth(80);
         HBox actions = Views.toolbar(reason, approve, deny);
+        // The decision is always reachable: the statement list gives up height first.
+        actions.setMinHeight(Region.USE_PREF_SIZE);
         blocked.setWrapText(true);
+        classification.setWrapText(true);
+        textWarning.setWrapText(true);
+        // What the reviewer must read is never elided to fit: these grow, the statement list shrinks.
+        for (Label label : List.of(info, classification, textWarning)) {
+            label.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        textWarning.managedProperty().bind(textWarning.visibleProperty());
+        // Bind values in their own labelled rows, apart from the statement text, so the text cannot
+        // imitate them; they scroll on their own so a long statement never hides them.
+        parametersTitle.setId("approvalParametersTitle");
+        parameters.setId("approvalParameters");
+        parameters.setHgap(10);
+        parameters.setVgap(4);
+        ScrollPane parametersScroll = new ScrollPane(parameters);
+        parametersScroll.setId("approvalParametersScroll");
+        parametersScroll.setFitToWidth(true);
+        parametersScroll.setPrefViewportHeight(58);
+        parametersScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        parametersScroll.setMaxHeight(110);
+        parametersScroll.getStyleClass().add(Css.CARD);
+        parametersScroll.visibleProperty().bind(Bindings.isNotEmpty(parameters.getChildren()));
+        parametersScroll.managedProperty().bind(parametersScroll.visibleProperty());
         Label detailTitle = Views.text("Held statement", Css.SECTION_TITLE);
-        VBox detail = new VBox(8, detailTitle, info, sqlScroll, actions, blocked);
+        VBox detail = new VBox(8, detailTitle, info, classification, textWarning, sqlScroll, parametersTitle,
+                parametersScroll, actions, blocked);
         detail.getStyleClass().add(Css.DETAIL);
         detail.setMinWidth(360);
 
@@ -114,7 +150,7 @@ public final class ApprovalsView {
 
         SplitPane split = new SplitPane(top, historyBox);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.64);
+        split.setDividerPositions(0.74);
         root.setCenter(split);
     }
 
@@ -191,7 +227,41 @@ public final class ApprovalsView {
     }
 
     private void showSql(ApprovalRow row) {
-        SqlText.show(sql, row == null ? "" : row.summary().statement());
+        ApprovalSummary approval = row == null ? null : row.summary();
+        SqlText.show(sql, approval == null ? "" : approval.statement());
+        classification.setText(approval == null ? "" : ApprovalRow.classificationText(approval)
+                + (approval.reason() == null ? "" : "\nHeld because " + SafeText.render(approval.reason(), SafeText.Layout.LINE)));
+        String warning = approval == null ? "" : warning(approval);
+        textWarning.setText(warning);
+        textWarning.setVisible(!warning.isEmpty());
+        parameters.getChildren().clear();
+        List<String> values = approval == null ? List.of() : approval.parameters();
+        parametersTitle.setText(approval == null ? "" : values.isEmpty() ? "No bind values" : "Bind values (" + values.size() + ")");
+        for (int i = 0; i < values.size(); i++) {
+            Label name = Views.text("$" + (i + 1), Css.FIELD_LABEL);
+            name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            TextFlow value = UntrustedText.value(values.get(i));
+            value.setId("approvalParameter" + (i + 1));
+            GridPane.setHgrow(value, Priority.ALWAYS);
+            parameters.addRow(i, name, value);
+        }
+    }
+
+    /** What the reviewer must know about the text beyond what it shows. */
+    static String warning(ApprovalSummary approval) {
+        boolean escaped = !SafeText.isClean(approval.statement(), SafeText.Layout.BLOCK)
+                || approval.parameters().stream().anyMatch(value -> value != null && !SafeText.isClean(value, SafeText.Layout.LINE));
+        boolean rtl = SafeText.hasRightToLeft(approval.statement())
+                || approval.parameters().stream().anyMatch(SafeText::hasRightToLeft);
+        List<String> notes = new java.util.ArrayList<>();
+        if (escaped) {
+            notes.add("Holds control, direction-changing or invisible characters: each is shown by its code, as "
+                    + SafeText.escape(0x202E) + ".");
+        }
+        if (rtl) {
+            notes.add("Holds right-to-left letters: the display may order the characters around them differently from how they run.");
+        }
+        return String.join(" ", notes);
     }
 
     /** Who asks for what, over the statement's first line: an inbox, readable at a glance. */

@@ -172,7 +172,9 @@ public final class ApprovalsViewModel implements LiveListener {
             pending.add(row);
             if (announce) {
                 notifier.notify("Approval requested",
-                        approval.requester() + " on " + approval.target() + " (rule " + approval.rule() + "):\n"
+                        Format.safe(approval.requester()) + " on " + Format.safe(approval.target()) + " (rule "
+                                + Format.safe(approval.rule()) + "):"
+                                + (approval.classification() == null ? "" : " " + ApprovalRow.doesText(approval)) + "\n"
                                 + Format.statementLine(approval.statement(), 140));
             }
         }
@@ -220,11 +222,11 @@ public final class ApprovalsViewModel implements LiveListener {
     }
 
     private String info(ApprovalSummary approval) {
-        return "Requested by " + approval.requester() + " at " + Format.time(approval.requestedAt(), zone)
-                + " · session " + approval.sessionId() + " · target " + approval.target()
-                + (approval.role().isEmpty() ? "" : " as " + approval.role())
-                + " · rule " + approval.rule() + " · " + approval.approvals() + " of " + approval.quorum()
-                + (approval.quorum() == 1 ? " approval" : " approvals") + " · " + approval.statementHash();
+        return "Requested by " + Format.safe(approval.requester()) + " at " + Format.time(approval.requestedAt(), zone)
+                + " · session " + Format.safe(approval.sessionId()) + " · target " + Format.safe(approval.target())
+                + (approval.role().isEmpty() ? "" : " as " + Format.safe(approval.role()))
+                + " · rule " + Format.safe(approval.rule()) + " · " + approval.approvals() + " of " + approval.quorum()
+                + (approval.quorum() == 1 ? " approval" : " approvals") + " · " + Format.safe(approval.statementHash());
     }
 
     /**

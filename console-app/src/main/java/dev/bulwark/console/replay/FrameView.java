@@ -2,7 +2,10 @@ package dev.bulwark.console.replay;
 
 import dev.bulwark.model.Frame;
 import dev.bulwark.model.FramePayload;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.VerdictAction;
+
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,9 +22,13 @@ import static java.util.Objects.requireNonNull;
  * @param result the result grid, null when this frame is not a result
  * @param message a line about this frame (an error, a notice, the session starting), null when none
  * @param messageKind how to style the message
+ * @param truncated whether the recorder cut the current statement's text (or a bind value)
+ * @param verbs the current statement's verbs as the engine read the whole statement, empty when unknown
+ * @param tables the current statement's tables as the engine read the whole statement
  */
 public record FrameView(int index, Frame frame, long gapMicros, String kind, String statement, VerdictAction verdict,
-        String rule, FramePayload.Result result, String message, MessageKind messageKind) {
+        String rule, FramePayload.Result result, String message, MessageKind messageKind, boolean truncated,
+        List<String> verbs, List<String> tables) {
 
     public enum MessageKind { NONE, INFO, NOTICE, ERROR }
 
@@ -30,5 +37,22 @@ public record FrameView(int index, Frame frame, long gapMicros, String kind, Str
         requireNonNull(kind, "kind is null");
         requireNonNull(statement, "statement is null");
         requireNonNull(messageKind, "messageKind is null");
+        verbs = List.copyOf(verbs);
+        tables = List.copyOf(tables);
+    }
+
+    /**
+     * What the engine read the current statement to do, and whether the recording holds all of it:
+     * "SELECT, UPDATE on accounts · truncated by the recorder ...". Empty before the first statement.
+     */
+    public String classification() {
+        if (statement.isEmpty()) {
+            return "";
+        }
+        String does = (verbs.isEmpty() ? "Not classified" : "Does " + SafeText.line(String.join(", ", verbs)))
+                + (tables.isEmpty() ? "" : " on " + SafeText.line(String.join(", ", tables)));
+        return truncated ? does + " · TRUNCATED by the recorder: only the first "
+                + statement.codePointCount(0, statement.length())
+                + " characters (or a cut bind value) were kept; verbs and tables are of the whole statement" : does;
     }
 }

@@ -28,7 +28,8 @@ public final class ReplayExport {
             ObjectNode line = JSON.createObjectNode();
             line.put("session_id", sessionId);
             line.setAll((ObjectNode) JSON.valueToTree(frame));
-            out.write(JSON.writeValueAsString(line));
+            // Printable ASCII only (the same JSON values): a line viewed in a terminal cannot drive it.
+            out.write(ManagementJson.terminalWriter(JSON).writeValueAsString(line));
             out.write('\n');
             lines++;
         }

@@ -3,6 +3,7 @@ package dev.bulwark.console.replay;
 import dev.bulwark.console.ui.Format;
 import dev.bulwark.model.Frame;
 import dev.bulwark.model.FramePayload;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.VerdictAction;
 
 import java.time.Duration;
@@ -31,6 +32,9 @@ public final class ReplayTimeline {
         String statement = "";
         VerdictAction verdict = null;
         String rule = null;
+        boolean truncated = false;
+        List<String> verbs = List.of();
+        List<String> tables = List.of();
         long previousMicros = frames.isEmpty() ? 0 : frames.get(0).timestampMicros();
         for (Frame frame : frames) {
             long gap = Math.max(0, frame.timestampMicros() - previousMicros);
@@ -45,28 +49,36 @@ public final class ReplayTimeline {
                     statement = s.text();
                     verdict = s.verdict();
                     rule = s.rule();
+                    truncated = s.truncated();
+                    verbs = s.verbs();
+                    tables = s.tables();
                     if (!s.parameters().isEmpty()) {
-                        message = "Parameters: " + String.join(", ",
-                                s.parameters().stream().map(p -> p == null ? "NULL" : "'" + p + "'").toList());
+                        // Each value quoted and escaped, on the message line apart from the statement text.
+                        List<String> values = new ArrayList<>();
+                        for (int i = 0; i < s.parameters().size(); i++) {
+                            values.add("$" + (i + 1) + " = " + SafeText.value(s.parameters().get(i)));
+                        }
+                        message = "Bind values: " + String.join(", ", values);
                         messageKind = FrameView.MessageKind.INFO;
                     }
                 }
                 case FramePayload.Result r -> {
                     kind = "result";
                     result = r;
-                    message = r.commandTag() + (r.truncated()
+                    message = SafeText.line(r.commandTag()) + (r.truncated()
                             ? " · " + Format.count(r.rows().size()) + " of " + Format.count(r.rowCount()) + " rows recorded"
                             : "");
                     messageKind = FrameView.MessageKind.INFO;
                 }
                 case FramePayload.Notice n -> {
                     kind = "notice";
-                    message = n.severity() + ": " + n.message();
+                    message = SafeText.line(n.severity()) + ": " + SafeText.line(n.message());
                     messageKind = FrameView.MessageKind.NOTICE;
                 }
                 case FramePayload.Error e -> {
                     kind = "error";
-                    message = "ERROR " + e.sqlstate() + ": " + e.message() + (e.detail() == null ? "" : "\n" + e.detail());
+                    message = "ERROR " + SafeText.line(e.sqlstate()) + ": " + SafeText.line(e.message())
+                            + (e.detail() == null ? "" : "\n" + SafeText.line(e.detail()));
                     messageKind = FrameView.MessageKind.ERROR;
                 }
                 case FramePayload.Copy c -> {
@@ -77,31 +89,33 @@ public final class ReplayTimeline {
                 }
                 case FramePayload.Approval a -> {
                     kind = "approval";
-                    message = "Approval " + a.approvalId() + ": " + a.state().name().toLowerCase(Locale.ROOT)
-                            + (a.by() == null ? "" : " by " + a.by()) + (a.reason() == null ? "" : " (" + a.reason() + ")");
+                    message = "Approval " + SafeText.line(a.approvalId()) + ": " + a.state().name().toLowerCase(Locale.ROOT)
+                            + (a.by() == null ? "" : " by " + SafeText.line(a.by()))
+                            + (a.reason() == null ? "" : " (" + SafeText.line(a.reason()) + ")");
                     messageKind = FrameView.MessageKind.NOTICE;
                 }
                 case FramePayload.Cancel c -> {
                     kind = "cancel";
-                    message = "Cancelled by " + c.by() + (c.reason() == null ? "" : ": " + c.reason());
+                    message = "Cancelled by " + SafeText.line(c.by()) + (c.reason() == null ? "" : ": " + SafeText.line(c.reason()));
                     messageKind = FrameView.MessageKind.NOTICE;
                 }
                 case FramePayload.SessionStart s -> {
                     kind = "session start";
-                    message = "Session started: " + s.subject()
+                    message = SafeText.line("Session started: " + s.subject()
                             + (s.groups().isEmpty() ? "" : " (" + String.join(", ", s.groups()) + ")")
                             + " on " + s.target() + (s.database().isEmpty() ? "" : "/" + s.database())
                             + " as " + s.role() + " from " + s.clientAddress()
-                            + (s.applicationName() == null ? "" : " (" + s.applicationName() + ")");
+                            + (s.applicationName() == null ? "" : " (" + s.applicationName() + ")"));
                     messageKind = FrameView.MessageKind.INFO;
                 }
                 case FramePayload.SessionEnd e -> {
                     kind = "session end";
-                    message = "Session ended: " + e.reason();
+                    message = "Session ended: " + SafeText.line(e.reason());
                     messageKind = FrameView.MessageKind.INFO;
                 }
             }
-            views.add(new FrameView(views.size(), frame, gap, kind, statement, verdict, rule, result, message, messageKind));
+            views.add(new FrameView(views.size(), frame, gap, kind, statement, verdict, rule, result, message, messageKind,
+                    truncated, verbs, tables));
         }
         return new ReplayTimeline(views);
     }

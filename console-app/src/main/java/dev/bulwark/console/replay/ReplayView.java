@@ -9,6 +9,7 @@ import dev.bulwark.console.ui.Views;
 import dev.bulwark.model.FramePayload;
 import dev.bulwark.model.RecordingSummary;
 import dev.bulwark.model.ResultColumn;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.VerdictAction;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
@@ -19,6 +20,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DatePicker;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
@@ -80,7 +82,8 @@ public final class ReplayView {
     private final Label position = Views.label("frameInfo", Css.MUTED);
     private final Label verdictPill = Pills.pill(Css.VERDICT_PREFIX, null, "");
     private final Label rule = Views.label("frameRule", Css.MUTED);
-    private final TextFlow statement = SqlText.flow("");
+    private final Label classification = Views.label("frameClassification", Css.STRONG);
+    private final ListView<List<SqlText.StyledRun>> statement = SqlText.view();
     private final Label frameMessage = Views.label("frameMessage", Css.FRAME_MESSAGE);
     private final TableView<List<String>> grid = new TableView<>();
     private final Label message = Views.label("replayMessage", Css.HINT);
@@ -116,7 +119,7 @@ public final class ReplayView {
         from.setPrefWidth(130);
         to.setPrefWidth(130);
         verdict.setId("replayVerdict");
-        verdict.getItems().addAll("any verdict", "allowed", "masked", "denied", "held");
+        verdict.getItems().addAll("any verdict", "allowed", "masked", "denied", "held", "logged");
         verdict.getSelectionModel().select(0);
         search.getStyleClass().add(Css.PRIMARY);
         search.setDefaultButton(false);
@@ -178,12 +181,10 @@ public final class ReplayView {
         slider.setMinorTickCount(0);
         HBox.setHgrow(slider, Priority.ALWAYS);
         statement.setId("frameStatement");
-        ScrollPane statementScroll = new ScrollPane(statement);
-        statementScroll.setId("frameStatementScroll");
-        statementScroll.setFitToWidth(true);
-        statementScroll.setPrefViewportHeight(112);
-        statementScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        statementScroll.getStyleClass().add(Css.CARD);
+        javafx.scene.layout.Region statementScroll = statement;
+        statement.setPrefHeight(120);
+        statement.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        statement.getStyleClass().add(Css.CARD);
         verdictPill.setId("frameVerdict");
         frameMessage.setWrapText(true);
         grid.setId("frameGrid");
@@ -192,7 +193,8 @@ public final class ReplayView {
         Label gridNote = Views.text("Values as the client saw them (masked values as recorded)", Css.HINT);
         VBox.setVgrow(grid, Priority.ALWAYS);
         player.getChildren().addAll(sessionTitle, loadingBar, controls, slider, position,
-                Views.toolbar(verdictPill, rule), statementScroll, frameMessage, grid, gridNote);
+                Views.toolbar(verdictPill, rule), classification, statementScroll, frameMessage, grid, gridNote);
+        classification.setWrapText(true);
         player.getStyleClass().add(Css.DETAIL);
         player.setId("replayPlayer");
 
@@ -316,7 +318,7 @@ public final class ReplayView {
     }
 
     private static final List<VerdictAction> VERDICTS =
-            List.of(VerdictAction.ALLOW, VerdictAction.MASK, VerdictAction.DENY, VerdictAction.HOLD);
+            List.of(VerdictAction.ALLOW, VerdictAction.MASK, VerdictAction.DENY, VerdictAction.HOLD, VerdictAction.LOG);
 
     private void showFrame(FrameView view) {
         if (view == null) {
@@ -324,6 +326,7 @@ public final class ReplayView {
             verdictPill.setVisible(false);
             rule.setText("");
             SqlText.show(statement, "");
+            classification.setText("");
             frameMessage.setText("");
             frameMessage.setVisible(false);
             showGrid(null);
@@ -332,8 +335,10 @@ public final class ReplayView {
         verdictPill.setVisible(view.verdict() != null);
         Pills.setVerdict(verdictPill, view.verdict());
         rule.setText(view.statement().isEmpty() ? "before the first statement"
-                : view.rule() == null ? "by the default" : "by rule " + view.rule());
+                : view.rule() == null ? "by the default" : "by rule " + SafeText.line(view.rule()));
         SqlText.show(statement, view.statement());
+        classification.setText(view.classification());
+        classification.pseudoClassStateChanged(Css.ERROR, view.truncated());
         frameMessage.setText(view.message() == null ? "" : view.message());
         frameMessage.setVisible(view.message() != null);
         frameMessage.pseudoClassStateChanged(Css.ERROR, view.messageKind() == FrameView.MessageKind.ERROR);
@@ -351,7 +356,7 @@ public final class ReplayView {
         for (int i = 0; i < result.columns().size(); i++) {
             ResultColumn resultColumn = result.columns().get(i);
             int index = i;
-            TableColumn<List<String>, String> column = new TableColumn<>(resultColumn.name());
+            TableColumn<List<String>, String> column = new TableColumn<>(SafeText.line(resultColumn.name()));
             column.setUserData(resultColumn.type());
             column.setPrefWidth(width(resultColumn.name(), result.rows(), i));
             column.setCellValueFactory(cell -> Bindings.createStringBinding(
@@ -389,7 +394,8 @@ public final class ReplayView {
             super.updateItem(value, empty);
             boolean isNull = !empty && value == null;
             pseudoClassStateChanged(Css.NULL_VALUE, isNull);
-            setText(empty ? null : isNull ? "NULL" : value);
+            // Values as recorded, every control, bidi or invisible character shown by its code.
+            setText(empty ? null : isNull ? "NULL" : SafeText.line(value));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.bulwark.model.EngineMessage;
 import dev.bulwark.model.Frame;
 import dev.bulwark.model.RecordingQuery;
 import dev.bulwark.model.RecordingSummary;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.VerdictAction;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
@@ -239,7 +240,8 @@ public final class ReplayViewModel {
         timeline = ReplayTimeline.of(frames);
         openRecording.set(recording);
         frameCount.set(timeline.size());
-        sessionTitle.set(recording.subject() + " on " + recording.target() + " · " + recording.sessionId()
+        sessionTitle.set(SafeText.line(recording.subject()) + " on " + SafeText.line(recording.target()) + " · "
+                + SafeText.line(recording.sessionId())
                 + " · " + Format.dateTime(recording.startedAt(), zone)
                 + (recording.endedAt() == null ? " (still open)" : " to " + Format.time(recording.endedAt(), zone)));
         message.set(loaded.size() >= MAX_FRAMES

@@ -86,6 +86,7 @@ public final class RuleTestViewModel {
                     case MASK -> "Allowed, with masking";
                     case DENY -> "Denied";
                     case HOLD -> "Held for approval";
+                    case LOG -> "Allowed, and logged";
                 }
                 + (summary.ruleId() == null ? " by the default" : " by rule " + summary.ruleId()
                         + (summary.ruleName() == null ? "" : " (" + summary.ruleName() + ")"))

@@ -41,12 +41,13 @@ public final class SessionRow {
     void update(SessionSummary newSummary) {
         requireNonNull(newSummary, "newSummary is null");
         summary.set(newSummary);
-        subject.set(newSummary.subject());
-        target.set(newSummary.target() + (newSummary.database().isEmpty() || newSummary.database().equals(newSummary.target())
-                ? "" : " / " + newSummary.database()));
-        role.set(newSummary.role());
-        client.set(newSummary.clientAddress()
-                + (newSummary.applicationName() == null ? "" : " (" + newSummary.applicationName() + ")"));
+        subject.set(Format.safe(newSummary.subject()));
+        target.set(Format.safe(newSummary.target() + (newSummary.database().isEmpty() || newSummary.database().equals(newSummary.target())
+                ? "" : " / " + newSummary.database())));
+        role.set(Format.safe(newSummary.role()));
+        // The application name is the client's to choose: shown through the renderer like a statement.
+        client.set(Format.safe(newSummary.clientAddress()
+                + (newSummary.applicationName() == null ? "" : " (" + newSummary.applicationName() + ")")));
         state.set(newSummary.state());
         statements.set(newSummary.statements());
     }

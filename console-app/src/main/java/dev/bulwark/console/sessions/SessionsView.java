@@ -148,7 +148,7 @@ public final class SessionsView {
         }
         Dialog<String> dialog = new Dialog<>();
         dialog.setTitle("End session");
-        dialog.setHeaderText("End " + row.summary().subject() + "'s session on " + row.summary().target() + "?");
+        dialog.setHeaderText("End " + Format.safe(row.summary().subject()) + "'s session on " + Format.safe(row.summary().target()) + "?");
         if (root.getScene() != null) {
             dialog.initOwner(root.getScene().getWindow());
         }
@@ -206,14 +206,17 @@ public final class SessionsView {
         private final Label time = Views.text("", Css.MUTED);
         private final Label verdict = Pills.pill(Css.VERDICT_PREFIX, null, "");
         private final TextFlow sql = SqlText.flow("");
-        private final HBox box = new HBox(8, time, verdict, sql);
+        /** The deciding rule beside the statement, never inside its text where the text could imitate it. */
+        private final Label rule = Views.text("", Css.MUTED);
+        private final HBox box = new HBox(8, time, verdict, sql, rule);
 
         StatementCell() {
             box.setAlignment(Pos.TOP_LEFT);
             time.setMinWidth(64);
             verdict.setMinWidth(72);
             HBox.setHgrow(sql, Priority.ALWAYS);
-            sql.prefWidthProperty().bind(widthProperty().subtract(190));
+            sql.prefWidthProperty().bind(widthProperty().subtract(290));
+            rule.setMinWidth(90);
             setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
         }
 
@@ -226,7 +229,8 @@ public final class SessionsView {
             }
             time.setText(Format.time(row.at(), viewModel.zone()));
             Pills.setVerdict(verdict, row.verdict());
-            SqlText.show(sql, Format.oneLine(row.text(), 400) + (row.rule() == null ? "" : "    -- rule " + row.rule()));
+            SqlText.showLine(sql, row.text(), 400);
+            rule.setText(row.rule() == null ? "" : "rule " + Format.safe(row.rule()));
             setGraphic(box);
         }
     }

@@ -153,7 +153,7 @@ public final class SessionsViewModel implements LiveListener {
         }
         if (row == selected.get()) {
             selected.set(null);
-            message.set("Session " + sessionId + " of " + row.summary().subject() + " ended: " + reason);
+            message.set(Format.safe("Session " + sessionId + " of " + row.summary().subject() + " ended: " + reason));
         }
         rows.remove(row);
     }
@@ -241,10 +241,10 @@ public final class SessionsViewModel implements LiveListener {
 
     private void showDetail(SessionDetail detail) {
         SessionSummary session = detail.session();
-        detailInfo.set("Identity from " + detail.issuer() + " · token expires " + Format.dateTime(detail.expiresAt(), zone)
+        detailInfo.set(Format.safe("Identity from " + detail.issuer() + " · token expires " + Format.dateTime(detail.expiresAt(), zone)
                 + " · groups " + (session.groups().isEmpty() ? "none" : String.join(", ", session.groups()))
                 + " · upstream role " + session.role()
-                + (detail.pendingApprovals().isEmpty() ? "" : " · waiting for approval " + String.join(", ", detail.pendingApprovals())));
+                + (detail.pendingApprovals().isEmpty() ? "" : " · waiting for approval " + String.join(", ", detail.pendingApprovals()))));
         // Statements that arrived as events while the detail was loading are newer: keep them after.
         List<StatementRow> live = List.copyOf(statements);
         statements.clear();
@@ -267,7 +267,7 @@ public final class SessionsViewModel implements LiveListener {
     }
 
     private String title(SessionSummary session) {
-        return session.subject() + " on " + session.target() + " · " + SessionRow.stateText(session.state())
+        return Format.safe(session.subject()) + " on " + Format.safe(session.target()) + " · " + SessionRow.stateText(session.state())
                 + " · since " + Format.time(session.startedAt(), zone) + " · " + session.id();
     }
 
@@ -300,7 +300,7 @@ public final class SessionsViewModel implements LiveListener {
             return;
         }
         String sessionId = row.id();
-        String subject = row.summary().subject();
+        String subject = Format.safe(row.summary().subject());
         message.set("Ending session " + sessionId + "…");
         client.kill(sessionId, reason == null || reason.isBlank() ? null : reason.strip())
                 .whenComplete((done, failure) -> ui.execute(() -> message.set(failure == null

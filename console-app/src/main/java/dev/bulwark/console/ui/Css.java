@@ -55,6 +55,16 @@ public final class Css {
     public static final String SQL_OPERATOR = "sql-operator";
     public static final String SQL_PLAIN = "sql-plain";
     public static final String SQL_NULL = "sql-null";
+    /** A character shown by its code ({@code «U+202E»}): controls, bidi, invisible characters. */
+    public static final String SQL_ESCAPE = "sql-escape";
+    /** The marker where a one-line excerpt was cut. */
+    public static final String SQL_CUT = "sql-cut";
+    /** A statement shown as a list of its lines (any length, laid out only where visible). */
+    public static final String SQL_LINES = "sql-lines";
+    /** Text from a client outside SQL (a bind value, a name) shown with its escapes styled. */
+    public static final String UNTRUSTED = "untrusted-text";
+    /** A warning about the text shown next to it (truncated by the recorder, right-to-left letters). */
+    public static final String TEXT_WARNING = "text-warning";
 
     // Replay
     public static final String GRID = "result-grid";

@@ -1,5 +1,7 @@
 package dev.bulwark.console.ui;
 
+import dev.bulwark.model.SafeText;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -61,13 +63,21 @@ public final class Format {
         return instant == null ? "" : DATE_TIME.format(instant.atZone(zone));
     }
 
-    /** A statement on one line (whitespace collapsed), cut to {@code max} characters with an ellipsis. */
+    /**
+     * A statement on one line for a label: white space collapsed, controls, bidi and invisible
+     * characters shown by their code (the one renderer, {@link SafeText}), cut to {@code max}
+     * characters with an explicit marker of what was left out.
+     */
     public static String oneLine(String sql, int max) {
         if (sql == null) {
             return "";
         }
-        String flat = sql.strip().replaceAll("\\s+", " ");
-        return flat.length() <= max ? flat : flat.substring(0, Math.max(0, max - 1)) + "…";
+        return SafeText.excerpt(sql.strip().replaceAll("[ \\t\\n]+", " "), max);
+    }
+
+    /** Untrusted text (a name, a message a client or server chose) for a one-line label. */
+    public static String safe(String text) {
+        return SafeText.line(text);
     }
 
     /**

@@ -40,6 +40,7 @@ public final class Pills {
             case MASK -> "masked";
             case DENY -> "denied";
             case HOLD -> "held";
+            case LOG -> "logged";
         };
     }
 }

@@ -225,12 +225,13 @@ class ConsoleEndToEndIT {
 
     /** One frame as a line: the statement, the verdict pill, the grid's rows and the frame message. */
     private static String frame(FxRobot robot) {
-        TextFlow statement = node(robot, "#frameStatement", TextFlow.class);
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<List<dev.bulwark.console.ui.SqlText.StyledRun>> statement =
+                node(robot, "#frameStatement", javafx.scene.control.ListView.class);
         Label verdict = node(robot, "#frameVerdict", Label.class);
         @SuppressWarnings("unchecked")
         TableView<List<String>> grid = node(robot, "#frameGrid", TableView.class);
-        String text = statement.getChildren().stream().filter(Text.class::isInstance).map(node -> ((Text) node).getText())
-                .collect(Collectors.joining());
+        String text = dev.bulwark.console.ui.SqlText.shownText(statement);
         String message = robot.lookup("#replayPlayer .label").queryAllAs(Label.class).stream().map(Label::getText)
                 .collect(Collectors.joining(" | "));
         return node(robot, "#frameInfo", Label.class).getText() + " :: " + text.replace('\n', ' ') + " :: verdict="

@@ -345,9 +345,7 @@ public final class FakeEngine implements Connection {
             int approved = current.approvals() + (decision == Decision.APPROVE ? 1 : 0);
             ApprovalState state = decision == Decision.DENY ? ApprovalState.DENIED
                     : approved >= current.quorum() ? ApprovalState.APPROVED : ApprovalState.PENDING;
-            ApprovalSummary changed = new ApprovalSummary(current.id(), current.sessionId(), current.requester(),
-                    current.target(), current.role(), current.rule(), current.statement(), current.statementHash(),
-                    current.requestedAt(), approved, current.quorum(), state, decisions);
+            ApprovalSummary changed = current.decided(approved, state, decisions);
             approvals.put(approvalId, changed);
             return changed;
         });

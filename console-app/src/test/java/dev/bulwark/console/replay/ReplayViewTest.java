@@ -86,8 +86,11 @@ class ReplayViewTest {
                 .anyMatch(cell -> "NULL".equals(cell.getText())
                         && cell.getPseudoClassStates().stream().anyMatch(state -> state.getPseudoClassName().equals("null-value"))));
         assertEquals("masked", node(robot, "#frameVerdict", Label.class).getText());
-        assertTrue(node(robot, "#frameStatement", TextFlow.class).getChildren().stream().map(Text.class::cast)
-                .anyMatch(text -> text.getText().equals("SELECT") && text.getStyleClass().contains("sql-keyword")));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<List<dev.bulwark.console.ui.SqlText.StyledRun>> statement =
+                node(robot, "#frameStatement", javafx.scene.control.ListView.class);
+        assertTrue(statement.getItems().stream().flatMap(List::stream)
+                .anyMatch(run -> run.text().equals("SELECT") && run.styleClass().equals("sql-keyword")));
 
         FxActions.fire(robot, "#replayPrev");
         assertTrue(frameInfo(robot).getText().startsWith("Frame 2 of 14"));

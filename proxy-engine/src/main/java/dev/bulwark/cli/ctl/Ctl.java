@@ -6,6 +6,7 @@ import dev.bulwark.model.EngineMessage;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ManagementException;
 import dev.bulwark.model.ManagementJson;
+import dev.bulwark.model.SafeText;
 import dev.bulwark.model.client.ClientOptions;
 import dev.bulwark.model.client.Endpoint;
 import dev.bulwark.model.client.ManagementListener;
@@ -29,18 +30,37 @@ public final class Ctl {
         int run(ManagementClient client, Output output) throws IOException;
     }
 
-    /** Where a subcommand writes: tables and text, or JSON lines with {@code --json}. */
+    /**
+     * Where a subcommand writes: tables and text, or JSON lines with {@code --json}. Both writers
+     * pass through {@link SafeText#terminalGuard}; JSON is written with every non-ASCII character
+     * as a {@code \\u} escape (the same JSON values), so no output can drive the terminal.
+     */
     public record Output(PrintWriter out, PrintWriter err, boolean json) {
+        /** The column where statement text starts in block views: every line of it has this gutter. */
+        static final String GUTTER = "  | ";
+
         public void json(EngineMessage message) {
             try {
-                out.println(ManagementJson.mapper().writeValueAsString(message));
+                out.println(ManagementJson.terminalWriter(ManagementJson.mapper()).writeValueAsString(message));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
             }
         }
 
+        /** One line the command composed; untrusted parts must already be rendered (or cut). */
         public void line(String text) {
             out.println(text);
+        }
+
+        /**
+         * Untrusted multi-line text (a statement) under a label line: every line of it starts with
+         * the gutter, so none can pass for a line of the engine's own (a label such as
+         * {@code parameters}); line feeds and tabs are kept, everything else is rendered visible.
+         */
+        public void block(String text) {
+            for (String textLine : SafeText.block(text).split("\n", -1)) {
+                out.println(GUTTER + textLine);
+            }
         }
     }
 
@@ -49,8 +69,8 @@ public final class Ctl {
     }
 
     public static int run(CtlCommand options, CommandSpec spec, ManagementListener listener, Action action) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = guarded(spec.commandLine().getOut());
+        PrintWriter err = guarded(spec.commandLine().getErr());
         Output output = new Output(out, err, options.json());
         Path socket = options.socketPath();
         try {
@@ -81,6 +101,11 @@ public final class Ctl {
             out.flush();
             err.flush();
         }
+    }
+
+    /** A writer whose output cannot drive a terminal, whatever a command prints. */
+    static PrintWriter guarded(PrintWriter out) {
+        return new PrintWriter(SafeText.terminalGuard(out), false);
     }
 
     private static String describe(IOException e) {

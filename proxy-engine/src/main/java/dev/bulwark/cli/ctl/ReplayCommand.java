@@ -6,6 +6,7 @@ import dev.bulwark.model.EngineMessage;
 import dev.bulwark.model.Frame;
 import dev.bulwark.model.FramePayload;
 import dev.bulwark.model.ResultColumn;
+import dev.bulwark.model.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,21 +72,32 @@ public final class ReplayCommand implements Callable<Integer> {
     static void print(PrintWriter out, Frame frame) {
         String head = String.format("#%-5d %s  ", frame.seq(), Text.clock(frame.timestampMicros()));
         switch (frame.payload()) {
-            case FramePayload.SessionStart start -> out.println(head + "session start  " + start.subject()
-                    + (start.groups().isEmpty() ? "" : " (" + String.join(",", start.groups()) + ")")
-                    + " -> " + start.target() + "/" + start.database() + " as " + start.role()
-                    + " from " + start.clientAddress()
-                    + (start.applicationName() == null ? "" : " [" + start.applicationName() + "]"));
+            case FramePayload.SessionStart start -> out.println(head + "session start  " + Text.safe(start.subject())
+                    + (start.groups().isEmpty() ? "" : " (" + Text.safe(String.join(",", start.groups())) + ")")
+                    + " -> " + Text.safe(start.target()) + "/" + Text.safe(start.database()) + " as " + Text.safe(start.role())
+                    + " from " + Text.safe(start.clientAddress())
+                    + (start.applicationName() == null ? "" : " [" + Text.safe(start.applicationName()) + "]"));
             case FramePayload.Statement statement -> {
+                // The engine's facts first, on the frame's own line; then the text under a gutter and
+                // each bind value on its own labelled line, so statement text cannot imitate either.
+                String text = statement.text();
                 out.println(head + "statement      [" + Text.name(statement.verdict())
-                        + (statement.rule() == null ? "" : " " + statement.rule()) + "] " + statement.text());
-                if (!statement.parameters().isEmpty()) {
-                    out.println("       parameters: " + String.join(", ",
-                            statement.parameters().stream().map(value -> value == null ? "NULL" : value).toList()));
+                        + (statement.rule() == null ? "" : " " + Text.safe(statement.rule())) + "]"
+                        + " verbs " + (statement.verbs().isEmpty() ? "?" : Text.safe(String.join(",", statement.verbs())))
+                        + "; tables " + (statement.tables().isEmpty() ? "-" : Text.safe(String.join(",", statement.tables())))
+                        + (statement.truncated()
+                                ? "; TRUNCATED: only the first " + text.codePointCount(0, text.length())
+                                        + " characters (or a cut bind value) were recorded; verbs and tables are of the whole statement"
+                                : ""));
+                for (String textLine : SafeText.block(text).split("\n", -1)) {
+                    out.println(Ctl.Output.GUTTER + textLine);
+                }
+                for (int i = 0; i < statement.parameters().size(); i++) {
+                    out.println("       parameter $" + (i + 1) + " = " + SafeText.value(statement.parameters().get(i)));
                 }
             }
             case FramePayload.Result result -> {
-                out.println(head + "result         " + result.commandTag() + " (" + result.rowCount() + " rows"
+                out.println(head + "result         " + Text.safe(result.commandTag()) + " (" + result.rowCount() + " rows"
                         + (result.truncated() ? ", recording truncated" : "") + ")");
                 if (!result.columns().isEmpty()) {
                     // A column masked for the record only: the reader saw it clear, the recording keeps it masked.
@@ -106,17 +118,17 @@ public final class ReplayCommand implements Callable<Integer> {
                     }
                 }
             }
-            case FramePayload.Notice notice -> out.println(head + "notice         " + notice.severity() + ": " + notice.message());
-            case FramePayload.Error error -> out.println(head + "error          " + error.sqlstate() + " " + error.message()
-                    + (error.detail() == null ? "" : " (" + error.detail() + ")"));
+            case FramePayload.Notice notice -> out.println(head + "notice         " + Text.safe(notice.severity()) + ": " + Text.safe(notice.message()));
+            case FramePayload.Error error -> out.println(head + "error          " + Text.safe(error.sqlstate()) + " " + Text.safe(error.message())
+                    + (error.detail() == null ? "" : " (" + Text.safe(error.detail()) + ")"));
             case FramePayload.Copy copy -> out.println(head + "copy           " + Text.name(copy.direction()) + ", "
                     + copy.rows() + " rows, " + copy.bytes() + " bytes");
-            case FramePayload.Approval approval -> out.println(head + "approval       " + approval.approvalId() + " "
-                    + Text.name(approval.state()) + (approval.by() == null ? "" : " by " + approval.by())
-                    + (approval.reason() == null ? "" : ": " + approval.reason()));
-            case FramePayload.Cancel cancel -> out.println(head + "cancel         by " + cancel.by()
-                    + (cancel.reason() == null ? "" : ": " + cancel.reason()));
-            case FramePayload.SessionEnd end -> out.println(head + "session end    " + end.reason());
+            case FramePayload.Approval approval -> out.println(head + "approval       " + Text.safe(approval.approvalId()) + " "
+                    + Text.name(approval.state()) + (approval.by() == null ? "" : " by " + Text.safe(approval.by()))
+                    + (approval.reason() == null ? "" : ": " + Text.safe(approval.reason())));
+            case FramePayload.Cancel cancel -> out.println(head + "cancel         by " + Text.safe(cancel.by())
+                    + (cancel.reason() == null ? "" : ": " + Text.safe(cancel.reason())));
+            case FramePayload.SessionEnd end -> out.println(head + "session end    " + Text.safe(end.reason()));
         }
     }
 }

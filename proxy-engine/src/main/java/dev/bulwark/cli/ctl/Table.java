@@ -1,5 +1,7 @@
 package dev.bulwark.cli.ctl;
 
+import dev.bulwark.model.SafeText;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +21,10 @@ final class Table {
         if (cells.length != columns) {
             throw new IllegalArgumentException("expected " + columns + " cells, got " + cells.length);
         }
-        rows.add(Arrays.stream(cells).map(cell -> cell == null ? "-" : cell.toString()).toArray(String[]::new));
+        // Every cell is shown through the one renderer of untrusted text: names, application names
+        // and statements come from clients, and a raw ESC or bidi override would redraw the table.
+        rows.add(Arrays.stream(cells).map(cell -> cell == null ? "-"
+                : cell instanceof Text.Shown shown ? shown.text() : SafeText.line(cell.toString())).toArray(String[]::new));
         return this;
     }
 

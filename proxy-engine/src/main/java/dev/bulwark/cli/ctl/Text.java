@@ -1,5 +1,7 @@
 package dev.bulwark.cli.ctl;
 
+import dev.bulwark.model.SafeText;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,10 +38,29 @@ final class Text {
         return minutes > 0 ? minutes + "m " + seconds % 60 + "s" : seconds + "s";
     }
 
-    /** One line, at most {@code max} characters. */
-    static String cut(String text, int max) {
-        String flat = text.replaceAll("\\s+", " ").strip();
-        return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
+    /**
+     * Text already rendered for people (it may hold escapes and cut markers, which must not be
+     * escaped again); a {@link Table} takes it as it is.
+     */
+    record Shown(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * One line, at most {@code max} characters of it shown: runs of spaces, tabs and line feeds
+     * become one space (a summary), everything a terminal would act on or not draw is escaped, and
+     * a cut says how much it left out.
+     */
+    static Shown cut(String text, int max) {
+        return new Shown(SafeText.excerpt(text.replaceAll("[ \\t\\n]+", " ").strip(), max));
+    }
+
+    /** Untrusted text for one line of output. */
+    static String safe(String text) {
+        return SafeText.line(text);
     }
 
     /** An enum as it is on the wire: lower case. */

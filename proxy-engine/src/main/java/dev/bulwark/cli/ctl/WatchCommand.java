@@ -125,29 +125,35 @@ public final class WatchCommand implements Callable<Integer> {
         output.out().flush();
     }
 
+    /** One line per event: every untrusted part escaped, statements cut with a marker ({@code approvals show} has them whole). */
     static void print(PrintWriter out, Event event) {
         String head = Text.time(event.at()) + "  ";
         switch (event) {
             case Event.SessionStarted started -> out.println(head + "session " + started.session().id() + " started: "
-                    + started.session().subject() + " -> " + started.session().target() + "/" + started.session().database()
-                    + " from " + started.session().clientAddress());
+                    + Text.safe(started.session().subject()) + " -> " + Text.safe(started.session().target()) + "/" + Text.safe(started.session().database())
+                    + " from " + Text.safe(started.session().clientAddress()));
             case Event.SessionChanged changed -> out.println(head + "session " + changed.session().id() + " is "
                     + Text.name(changed.session().state()));
-            case Event.SessionEnded ended -> out.println(head + "session " + ended.session() + " ended: " + ended.reason());
+            case Event.SessionEnded ended -> out.println(head + "session " + ended.session() + " ended: " + Text.safe(ended.reason()));
             case Event.StatementExecuted statement -> out.println(head + "statement in " + statement.session() + " by "
-                    + statement.subject() + " [" + Text.name(statement.verdict())
-                    + (statement.rule() == null ? "" : " " + statement.rule()) + "] " + Text.cut(statement.text(), 100));
+                    + Text.safe(statement.subject()) + " [" + Text.name(statement.verdict())
+                    + (statement.rule() == null ? "" : " " + Text.safe(statement.rule())) + "] " + Text.cut(statement.text(), 100));
             case Event.ApprovalRequested requested -> out.println(head + "approval " + requested.approval().id()
-                    + " requested by " + requested.approval().requester() + " (rule " + requested.approval().rule() + "): "
-                    + Text.cut(requested.approval().statement(), 80));
+                    + " requested by " + Text.safe(requested.approval().requester()) + " (rule " + Text.safe(requested.approval().rule()) + "): "
+                    + does(requested.approval().classification()) + Text.cut(requested.approval().statement(), 80));
             case Event.ApprovalChanged changed -> out.println(head + "approval " + changed.approval().id() + " is "
                     + Text.name(changed.approval().state()) + " (" + changed.approval().approvals() + "/"
                     + changed.approval().quorum() + ")");
             case Event.RuleChanged changed -> out.println(head + Text.name(changed.rule().kind()) + " rule "
-                    + changed.rule().id() + " is now version " + changed.rule().version() + " (by " + changed.rule().changedBy() + ")");
-            case Event.RuleDeleted deleted -> out.println(head + Text.name(deleted.kind()) + " rule " + deleted.rule()
-                    + " deleted (by " + deleted.by() + ")");
+                    + Text.safe(changed.rule().id()) + " is now version " + changed.rule().version() + " (by " + Text.safe(changed.rule().changedBy()) + ")");
+            case Event.RuleDeleted deleted -> out.println(head + Text.name(deleted.kind()) + " rule " + Text.safe(deleted.rule())
+                    + " deleted (by " + Text.safe(deleted.by()) + ")");
         }
+    }
+
+    private static String does(dev.bulwark.model.Classification classification) {
+        return classification == null ? "" : "[" + Text.safe(String.join(",", classification.verbs())) + " on "
+                + Text.safe(classification.tables().isEmpty() ? "-" : String.join(",", classification.tables())) + "] ";
     }
 
     /** Accepts topic names in any case. */
