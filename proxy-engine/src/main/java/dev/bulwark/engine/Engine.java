@@ -63,7 +63,8 @@ public final class Engine implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final List<ProxyServer> servers = new ArrayList<>();
     private final Map<String, CatalogResolver> catalogs = new HashMap<>();
-    private final Map<String, WriteScopeEstimator> writeScopes = new HashMap<>();
+    /** Write-scope estimators by target and login (the grant's credential, or the service login). */
+    private final Map<String, WriteScopeEstimator> writeScopes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.time.Instant startedAt = java.time.Instant.now();
     private JdbcStore store;
     private Recorder recorder;
@@ -123,8 +124,6 @@ public final class Engine implements AutoCloseable {
         approvals.recoverAtStart().join();
         for (TargetConfig target : config.targets()) {
             catalogs.put(target.name(), new CatalogResolver(() -> catalogConnection(target), blocking));
-            writeScopes.put(target.name(), new WriteScopeEstimator(target.name(),
-                    () -> sideConnection(target, "bulwark-write-scope"), target.writeScope()));
         }
         warnAboutPooledRoles();
         services = new EngineServices(config, classifier, ruleBook, catalogs, config.recording().enabled() ? recorder : null);
@@ -132,7 +131,23 @@ public final class Engine implements AutoCloseable {
             log.warn("recording.enabled is false: sessions are NOT recorded (admin actions and rule changes still are)");
         }
         services.approvals(approvals);
-        services.writeScopes(writeScopes);
+        Grants grants = new Grants(config.auth().grants());
+        services.writeScopes((targetName, identity) -> {
+            TargetConfig target = config.target(targetName);
+            if (target == null) {
+                return null;
+            }
+            Optional<dev.bulwark.vault.CredentialReference> login;
+            try {
+                login = grants.authorize(identity, targetName).roleCredential();
+            } catch (dev.bulwark.auth.AuthenticationException e) {
+                return null;
+            }
+            // One estimator (its threads and side connections) per target and login, made when first needed.
+            return writeScopes.computeIfAbsent(targetName + "\u0000" + login.map(Object::toString).orElse(""),
+                    key -> new WriteScopeEstimator(targetName, () -> sideConnection(target, login.orElse(null),
+                            "bulwark-write-scope"), target.writeScope()));
+        });
         services.events(new SessionEventSink() {
             @Override
             public void started(LiveSession session) {
@@ -280,9 +295,15 @@ public final class Engine implements AutoCloseable {
 
     /** A side connection with the target's service login, named for pg_stat_activity. Blocks. */
     private java.sql.Connection sideConnection(TargetConfig target, String applicationName) {
+        return sideConnection(target, null, applicationName);
+    }
+
+    /** A side connection with the given credential (null: the target's service login). Blocks. */
+    private java.sql.Connection sideConnection(TargetConfig target, dev.bulwark.vault.CredentialReference login,
+            String applicationName) {
         try {
-            var credential = credentials.resolveNow(target.username(), CredentialResolver.check("targets[" + target.name()
-                    + "].credential", target.credential()));
+            var credential = credentials.resolveNow(target.username(), login != null ? login
+                    : CredentialResolver.check("targets[" + target.name() + "].credential", target.credential()));
             java.util.Properties props = new java.util.Properties();
             props.setProperty("user", credential.user());
             props.setProperty("password", credential.password());

@@ -24,7 +24,8 @@ final class EngineServices implements SessionHooks.Factory {
     private final Recorder recorder;
     private volatile SessionEventSink events = SessionEventSink.NONE;
     private volatile dev.bulwark.approval.ApprovalService approvals;
-    private volatile Map<String, WriteScopeEstimator> writeScopes = Map.of();
+    private volatile java.util.function.BiFunction<String, dev.bulwark.auth.Identity, WriteScopeEstimator> writeScopes =
+            (target, identity) -> null;
 
     EngineServices(EngineConfig config, StatementClassifier classifier, LiveRules rules, Map<String, CatalogResolver> catalogs,
                    Recorder recorder) {
@@ -50,13 +51,17 @@ final class EngineServices implements SessionHooks.Factory {
         this.approvals = service;
     }
 
-    void writeScopes(Map<String, WriteScopeEstimator> estimators) {
-        this.writeScopes = Map.copyOf(estimators);
+    void writeScopes(java.util.function.BiFunction<String, dev.bulwark.auth.Identity, WriteScopeEstimator> estimators) {
+        this.writeScopes = requireNonNull(estimators, "estimators is null");
     }
 
-    /** The target's write-scope estimator, or null when there is none (estimates then fail closed). */
-    WriteScopeEstimator writeScope(String target) {
-        return writeScopes.get(target);
+    /**
+     * The write-scope estimator for an identity's sessions on a target: it plans on a side connection that
+     * logs in as the session does (the grant's own credential, or the service login, which then takes the
+     * grant's role); null when there is none (estimates then fail closed).
+     */
+    WriteScopeEstimator writeScope(String target, dev.bulwark.auth.Identity identity) {
+        return writeScopes.apply(target, identity);
     }
 
     StatementClassifier classifier() {

@@ -127,7 +127,9 @@ final class EngineSession implements SessionHooks {
         this.recordMasking = forRecord.masksNothing() ? null : forRecord;
         this.catalog = services.catalog(target);
         this.recording = services.openRecording(session);
-        this.writeScope = new SessionWriteScope(services.writeScope(target), session.role().orElse(""));
+        // A pooled login plans as the grant's role (SET LOCAL ROLE); a session that logs in as its own role plans
+        // on a side connection with that same login, as itself.
+        this.writeScope = new SessionWriteScope(services.writeScope(target, identity), fixedRole ? session.role().orElse("") : "");
     }
 
     // ------------------------------------------------------------------ policy
