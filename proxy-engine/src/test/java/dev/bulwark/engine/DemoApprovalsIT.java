@@ -532,11 +532,13 @@ class DemoApprovalsIT {
         assertTrue(denied[1].contains("  $1 = 'x\u00abU+202E\u00bb"), denied[1]);
         assertTrue(client.get(10, TimeUnit.SECONDS).startsWith("42501"));
 
-        // The recording, through the socket: the statement frame with its classification.
+        // The recording, through the socket: the statement frame (recorded as held, once) with its
+        // classification, then the approval's frames and the error the client got.
         String[] replay = ctl("replay", held.sessionId());
         assertEquals("0", replay[0], replay[2]);
         assertTerminalSafe(replay[1]);
-        assertTrue(replay[1].contains("statement      [deny " + held.rule() + "] verbs UPDATE; tables scratch\n"
+        assertTrue(replay[1].contains("denied by root: not a report"), replay[1]);
+        assertTrue(replay[1].contains("statement      [hold " + held.rule() + "] verbs UPDATE; tables scratch\n"
                 + "  | /* read-only report, no changes */\n"), replay[1]);
         assertTrue(replay[1].contains("parameter $1 = 'x\u00abU+202E\u00bb"), replay[1]);
     }

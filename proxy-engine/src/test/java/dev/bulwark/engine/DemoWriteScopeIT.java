@@ -189,7 +189,7 @@ class DemoWriteScopeIT {
             "MERGE INTO orders o USING (SELECT id FROM orders) s ON o.id = s.id WHEN MATCHED THEN DELETE"})
     void aWriteThatWouldTouchTheWholeTableIsHeldWithItsEstimate(String sql) throws Exception {
         ApprovalSummary held = heldAndDenied(simple(sql), true, sql, "the statement would touch an estimated ");
-        assertTrue(held.statement().contains("of public.orders"), held.statement());
+        assertTrue(held.reason().contains("of public.orders"), held.reason());
         assertEquals(20000, orders(), "nothing ran");
     }
 
@@ -260,7 +260,7 @@ class DemoWriteScopeIT {
             }
         };
         ApprovalSummary held = heldAndDenied(wide, false, "WHERE id > $1", "the statement would touch an estimated ");
-        assertTrue(held.statement().contains("$1 = '0'"), held.statement());
+        assertEquals(List.of("0"), held.parameters(), "the reviewer sees the bind value that was estimated");
         Work narrow = (c, notices) -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, 19999);
