@@ -97,4 +97,75 @@ class DemoProtocolIT {
             }
         }
     }
+
+    /**
+     * Issue 14 class 2 through the demo: an option, setting or role name spelled as PostgreSQL also reads it
+     * (quoted, U&-escaped, a value in another case) is the same name to the engine. ci-agent's EXPLAIN that
+     * would run an UPDATE or DELETE is refused and nothing changes; alice cannot reach shop_owner by a
+     * quoted setting name or an escaped set_config string.
+     */
+    @Test
+    void namesSpelledAsPostgresAlsoReadsThemAreTheSameNames() throws Exception {
+        try (WireClient dba = as("dba")) {
+            dba.query("CREATE TABLE IF NOT EXISTS names_probe (id int PRIMARY KEY, v int); INSERT INTO names_probe VALUES (1, 0)"
+                    + " ON CONFLICT (id) DO UPDATE SET v = 0; GRANT SELECT, UPDATE, DELETE ON names_probe TO shop_reader, shop_analyst")
+                    .flush().untilReady();
+        }
+        try (WireClient agent = as("ci-agent")) {
+            for (String sql : List.of(
+                    "EXPLAIN (\"analyze\") UPDATE names_probe SET v = v + 1 WHERE id = 1",
+                    "EXPLAIN (U&\"an\\0061lyze\") UPDATE names_probe SET v = v + 1 WHERE id = 1",
+                    "EXPLAIN (U&\"an!0061lyze\" UESCAPE '!') DELETE FROM names_probe WHERE id = 1",
+                    "EXPLAIN (\"analyze\" true) UPDATE names_probe SET v = v + 1 WHERE id = 1",
+                    "EXPLAIN (ANALYZE ON, FORMAT JSON) UPDATE names_probe SET v = v + 1 WHERE id = 1",
+                    "explain (verbose, \"analyze\" 'True') UPDATE names_probe SET v = v + 1 WHERE id = 1",
+                    "EXPLAIN ANALYSE DELETE FROM names_probe WHERE id = 1")) {
+                List<Message> replies = agent.query(sql).flush().untilReady();
+                assertEquals('E', replies.get(0).type(), sql + ": " + types(replies));
+                assertEquals("42501", replies.get(0).sqlState(), sql + ": " + replies);
+            }
+            assertEquals("0", firstValue(agent.query("SELECT v FROM names_probe WHERE id = 1").flush().untilReady()),
+                    "nothing ran");
+        }
+        try (WireClient alice = as("alice")) {
+            for (String sql : List.of("SET \"role\" TO shop_owner", "SET \"ROLE\" = 'shop_owner'", "SET SESSION \"Role\" TO shop_owner",
+                    "SELECT set_config(E'\\x72ole', 'shop_owner', false)", "SELECT set_config(' Role', 'shop_owner', false)",
+                    "SELECT pg_catalog.set_config(U&'r\\006Fle', 'shop_owner', false)")) {
+                List<Message> replies = alice.query(sql).flush().untilReady();
+                assertEquals('E', replies.get(0).type(), sql + ": " + types(replies));
+                assertEquals("42501", replies.get(0).sqlState(), sql + ": " + replies);
+            }
+            assertEquals("shop_analyst", firstValue(alice.query("SELECT current_user").flush().untilReady()));
+        }
+    }
+
+    /** Issue 14 class 10 through the demo: what an analyst or agent commonly sends and is harmless runs. */
+    @Test
+    void harmlessStatementsAnAnalystSendsRun() throws Exception {
+        try (WireClient alice = as("alice")) {
+            for (String sql : List.of("RESET ALL", "SET client_encoding TO DEFAULT",
+                    "SELECT jsonb_path_query('{\"a\": 1}', '$.a', silent => true)",
+                    "SELECT (SELECT count(*) FROM orders) > 0 IS TRUE",
+                    "SELECT EXISTS (SELECT 1 FROM orders WHERE id = 1) IS TRUE")) {
+                List<Message> replies = alice.query(sql).flush().untilReady();
+                assertTrue(replies.stream().noneMatch(m -> m.type() == 'E'), sql + ": " + replies);
+            }
+            // A large-object read is read as a read: PostgreSQL itself answers for a missing object.
+            List<Message> lo = alice.query("SELECT lo_get(4242424242)").flush().untilReady();
+            Message error = lo.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow(() -> new AssertionError(lo.toString()));
+            assertEquals("42704", error.sqlState(), "PostgreSQL's own answer, not a policy refusal: " + lo);
+            assertEquals("shop_analyst", firstValue(alice.query("SELECT current_user").flush().untilReady()),
+                    "RESET ALL kept the grant's role");
+        }
+    }
+
+    /** The first column of the first DataRow, as text. */
+    private static String firstValue(List<Message> replies) {
+        Message row = replies.stream().filter(m -> m.type() == 'D').findFirst()
+                .orElseThrow(() -> new AssertionError("no row in " + replies));
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(row.body());
+        body.getShort();
+        int length = body.getInt();
+        return length < 0 ? null : new String(row.body(), body.position(), length, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
