@@ -619,12 +619,7 @@ final class ColumnUseReader {
         if (update.getJoins() != null) {
             joins.addAll(update.getJoins());
         }
-        for (Join join : joins) {
-            fromItem(join.getFromItem(), scope, visible);
-        }
-        for (Join join : joins) {
-            joinConditions(join, scope, visible);
-        }
+        joins(joins, scope, visible);
         if (update.getUpdateSets() != null) {
             for (UpdateSet set : update.getUpdateSets()) {
                 walk(set.getValues(), scope, visible, Use.OTHER, "UPDATE ... SET");
@@ -645,17 +640,21 @@ final class ColumnUseReader {
                 fromItem(item, scope, visible);
             }
         }
-        List<Join> joins = delete.getJoins() == null ? List.of() : delete.getJoins();
+        joins(delete.getJoins() == null ? List.of() : delete.getJoins(), scope, visible);
+        walk(delete.getWhere(), scope, visible, Use.OTHER, "WHERE");
+        walk(delete.getReturningClause(), scope, visible, Use.OTHER, "RETURNING");
+        rest(delete, Set.of("withItemsList", "table", "tables", "usingFromItemList", "joins", "where",
+                "returningClause"), scope, visible, "DELETE");
+    }
+
+    /** A write's joined relations: all of them in scope first, then their conditions (which may name any). */
+    private void joins(List<Join> joins, Scope scope, Map<String, Derived> visible) {
         for (Join join : joins) {
             fromItem(join.getFromItem(), scope, visible);
         }
         for (Join join : joins) {
             joinConditions(join, scope, visible);
         }
-        walk(delete.getWhere(), scope, visible, Use.OTHER, "WHERE");
-        walk(delete.getReturningClause(), scope, visible, Use.OTHER, "RETURNING");
-        rest(delete, Set.of("withItemsList", "table", "tables", "usingFromItemList", "joins", "where",
-                "returningClause"), scope, visible, "DELETE");
     }
 
     private void merge(Merge merge, Scope outer, Map<String, Derived> ctes) {
